@@ -1,0 +1,28 @@
+"""autograd_nn: deep learning from first principles.
+
+A scalar ``Value`` that records every operation and differentiates in reverse mode, the neural
+networks of an introductory lecture built on it, and a vectorised numpy ``Tensor`` for real work.
+
+Example:
+    >>> from autograd_nn import Value
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> x.grad
+    7.0
+"""
+
+from .graph import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnomalyError",
+    "Value",
+    "__version__",
+    "detect_anomaly",
+    "enable_grad",
+    "is_grad_enabled",
+    "no_grad",
+]

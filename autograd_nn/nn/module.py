@@ -1,0 +1,191 @@
+"""``Module``: the base of every layer and model, scalar or tensor.
+
+A module's parameters are found by walking its attributes in the order they were set: a
+``Value`` is a parameter, so is a ``Tensor`` with ``requires_grad``; sub-modules and lists of
+either are walked with their attribute name (and index) as a dotted prefix.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..value import Value
+
+
+def _is_parameter(obj) -> bool:
+    return isinstance(obj, Value) or (
+        getattr(obj, "requires_grad", False) is True and isinstance(getattr(obj, "data", None), np.ndarray)
+    )
+
+
+class Module:
+    """Base class of layers and models, as ``torch.nn.Module``: parameters, zero_grad, save/load.
+
+    Subclasses set their parameters and sub-modules as attributes and implement ``forward``;
+    calling the module calls ``forward``.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> from autograd_nn.nn import Module
+        >>> class Scale(Module):
+        ...     def __init__(self):
+        ...         self.k = Value(2.0)
+        ...     def forward(self, x):
+        ...         return self.k * x
+        >>> m = Scale(); y = m(Value(3.0)); y.backward()
+        >>> [(n, p.grad) for n, p in m.named_parameters()]
+        [('k', 3.0)]
+    """
+
+    def forward(self, *args, **kwargs):
+        """Compute the module's output; every subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def _children(self) -> Iterator[tuple[str, object]]:
+        """(name, attribute) pairs to walk for parameters; a subclass may reorder or rename."""
+        return iter(vars(self).items())
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, object]]:
+        """Yield ``(name, parameter)`` with stable dotted names, e.g. ``layers.1.neurons.0.w.2``.
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> from autograd_nn.nn import Module
+            >>> class Pair(Module):
+            ...     def __init__(self):
+            ...         self.w = [Value(1.0), Value(2.0)]
+            >>> [name for name, _ in Pair().named_parameters()]
+            ['w.0', 'w.1']
+        """
+        seen: set[int] = set()
+        stack = []
+        for name, obj in self._children():
+            if not name.startswith("_"):
+                stack.append((prefix + name, obj))
+        # Walk depth-first without recursion, keeping attribute and list order.
+        stack.reverse()
+        while stack:
+            name, obj = stack.pop()
+            if _is_parameter(obj):
+                if id(obj) not in seen:
+                    seen.add(id(obj))
+                    yield name, obj
+            elif isinstance(obj, Module):
+                children = [(f"{name}.{n}", o) for n, o in obj._children() if not n.startswith("_")]
+                stack.extend(reversed(children))
+            elif isinstance(obj, (list, tuple)):
+                stack.extend(reversed([(f"{name}.{i}", o) for i, o in enumerate(obj)]))
+
+    def parameters(self) -> list:
+        """All parameters, in the order of :meth:`named_parameters`.
+
+        Example:
+            >>> from autograd_nn.nn import Module
+            >>> Module().parameters()
+            []
+        """
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient (0.0 for a ``Value``, ``None`` for a ``Tensor``).
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> from autograd_nn.nn import Module
+            >>> m = Module(); m.w = Value(1.0); m.w.grad = 5.0
+            >>> m.zero_grad(); m.w.grad
+            0.0
+        """
+        for p in self.parameters():
+            p.grad = 0.0 if isinstance(p, Value) else None
+
+    def state_dict(self) -> OrderedDict:
+        """A copy of every parameter as a numpy array, keyed by its name.
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> from autograd_nn.nn import Module
+            >>> m = Module(); m.w = Value(1.5)
+            >>> dict(m.state_dict())
+            {'w': array(1.5)}
+        """
+        return OrderedDict(
+            (name, np.array(p.data, dtype=np.float64) if isinstance(p, Value) else np.array(p.data, copy=True))
+            for name, p in self.named_parameters()
+        )
+
+    def load_state_dict(self, state) -> None:
+        """Copy arrays into the parameters; every name and shape is checked before anything changes.
+
+        Raises:
+            KeyError: naming the missing and the unexpected names.
+            ValueError: naming the parameter whose shape differs, with both shapes.
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> from autograd_nn.nn import Module
+            >>> m = Module(); m.w = Value(1.5)
+            >>> m.load_state_dict({"w": 2.5}); m.w.data
+            2.5
+        """
+        params = OrderedDict(self.named_parameters())
+        missing = [n for n in params if n not in state]
+        unexpected = [n for n in state if n not in params]
+        if missing or unexpected:
+            raise KeyError(
+                f"load_state_dict for {type(self).__name__}: missing {missing or 'none'}, "
+                f"unexpected {unexpected or 'none'}"
+            )
+        arrays = {}
+        for name, p in params.items():
+            array = np.asarray(state[name])
+            expected = () if isinstance(p, Value) else p.data.shape
+            if array.shape != expected:
+                raise ValueError(
+                    f"load_state_dict for {type(self).__name__}: parameter {name!r} has shape "
+                    f"{expected}, the state has {array.shape}"
+                )
+            if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+                raise ValueError(f"load_state_dict: parameter {name!r} must be real numbers, got {array.dtype}")
+            arrays[name] = array
+        # Only now, with everything validated, change the parameters: nothing is half-loaded.
+        for name, p in params.items():
+            if isinstance(p, Value):
+                p.data = float(arrays[name])
+            else:
+                p.data[...] = arrays[name]
+
+    def save(self, path) -> None:
+        """Write the parameters to a ``.npz`` file (plain arrays, no pickles).
+
+        Example:
+            >>> import tempfile, os
+            >>> from autograd_nn import Value
+            >>> from autograd_nn.nn import Module
+            >>> m = Module(); m.w = Value(1.5)
+            >>> path = os.path.join(tempfile.mkdtemp(), "m.npz"); m.save(path)
+            >>> m.w.data = 0.0; m.load(path); m.w.data
+            1.5
+        """
+        np.savez(path, **self.state_dict())
+
+    def load(self, path) -> None:
+        """Read parameters written by :meth:`save` (``allow_pickle=False``), checked as in
+        :meth:`load_state_dict`.
+
+        Example:
+            >>> from autograd_nn.nn import Module
+            >>> Module().load  # doctest: +ELLIPSIS
+            <bound method Module.load of ...>
+        """
+        with np.load(path, allow_pickle=False) as archive:
+            self.load_state_dict({name: archive[name] for name in archive.files})
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(parameters={len(self.parameters())})"

@@ -1,0 +1,510 @@
+"""The scalar engine: ``Value``, a node that records every operation on Python floats.
+
+Each operation computes its output and its local derivatives in the same few lines and stores
+them on the result (``local[i]`` is d result / d ``parents[i]``).  Backward is one generic loop
+that hands ``local * grad`` to each parent; there is no closure per node.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from .graph import SWITCHES, AnomalyError, topological_order
+
+_new = object.__new__
+_exp = math.exp
+_tanh = math.tanh
+_log = math.log
+_isfinite = math.isfinite
+
+
+def _leaf_number(data, where: str) -> float:
+    """Convert an accepted real number to float, or raise a TypeError naming what was given."""
+    if isinstance(data, (bool, numbers.Real)) and not isinstance(data, Value):
+        return float(data)
+    raise TypeError(
+        f"{where} accepts a real number (int, float or numpy real scalar), "
+        f"got {type(data).__name__}: {data!r}"
+    )
+
+
+class Value:
+    """A scalar in the computation graph: ``data``, ``grad``, ``parents``, ``local`` and ``op``.
+
+    ``parents`` are the operands in order (``a * a`` has two edges) and ``local[i]`` is the
+    partial derivative of this node with respect to ``parents[i]``, computed by the operation
+    itself.  Plain Python numbers in an operation are constants: they become no node.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> w = Value(2.0, label="w"); x = Value(3.0, label="x")
+        >>> y = (w * x + 1).tanh()
+        >>> y.backward()
+        >>> round(w.grad, 6), x.grad == w.grad * 1.5
+        (2.4e-05, True)
+    """
+
+    # ``_label``, ``group`` and ``const`` are set only where needed: unset slots cost no time on
+    # the hot path, and readers use the ``label`` property or getattr with a default.
+    __slots__ = ("data", "grad", "parents", "local", "op", "_label", "group", "const", "__weakref__")
+    # numpy arrays defer to our reflected operators instead of broadcasting over a Value.
+    __array_ufunc__ = None
+
+    def __init__(self, data, label: str = "") -> None:
+        self.data = data if type(data) is float else _leaf_number(data, "Value(data)")
+        self.grad = 0.0
+        self.parents = ()
+        self.local = ()
+        self.op = ""
+        if label:
+            self._label = str(label)
+
+    @property
+    def label(self) -> str:
+        """A name for diagrams and messages (``""`` if none was given)."""
+        try:
+            return self._label
+        except AttributeError:
+            return ""
+
+    @label.setter
+    def label(self, name: str) -> None:
+        self._label = str(name)
+
+    def __repr__(self) -> str:
+        name = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name}{op})"
+
+    # -- arithmetic -----------------------------------------------------------------------------
+
+    def __add__(self, other):
+        out = _new(Value)
+        out.grad = 0.0
+        out.op = "+"
+        if type(other) is Value:
+            out.data = self.data + other.data
+            if SWITCHES.grad_enabled:
+                out.parents = (self, other)
+                out.local = (1.0, 1.0)
+                return out
+        else:
+            c = _const(other)
+            if c is NotImplemented:
+                return NotImplemented
+            out.data = self.data + c
+            if SWITCHES.grad_enabled:
+                out.parents = (self,)
+                out.local = (1.0,)
+                out.const = c
+                return out
+        out.parents = out.local = ()
+        return out
+
+    def __radd__(self, other):
+        # sum([a, b, c]) starts from the int 0: hand back self so no useless "0 +" node is made.
+        if type(other) is int and other == 0:
+            return self
+        return self.__add__(other)
+
+    def __sub__(self, other):
+        out = _new(Value)
+        out.grad = 0.0
+        out.op = "-"
+        if type(other) is Value:
+            out.data = self.data - other.data
+            if SWITCHES.grad_enabled:
+                out.parents = (self, other)
+                out.local = (1.0, -1.0)
+                return out
+        else:
+            c = _const(other)
+            if c is NotImplemented:
+                return NotImplemented
+            out.data = self.data - c
+            if SWITCHES.grad_enabled:
+                out.parents = (self,)
+                out.local = (1.0,)
+                out.const = c
+                return out
+        out.parents = out.local = ()
+        return out
+
+    def __rsub__(self, other):
+        c = _const(other)
+        if c is NotImplemented:
+            return NotImplemented
+        return self._unary(c - self.data, -1.0, "-", c)
+
+    def __mul__(self, other):
+        out = _new(Value)
+        out.grad = 0.0
+        out.op = "*"
+        if type(other) is Value:
+            out.data = self.data * other.data
+            if SWITCHES.grad_enabled:
+                out.parents = (self, other)
+                out.local = (other.data, self.data)
+                return out
+        else:
+            c = _const(other)
+            if c is NotImplemented:
+                return NotImplemented
+            out.data = self.data * c
+            if SWITCHES.grad_enabled:
+                out.parents = (self,)
+                out.local = (c,)
+                out.const = c
+                return out
+        out.parents = out.local = ()
+        return out
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        if type(other) is Value:
+            b = other.data
+            if b == 0.0:
+                raise ZeroDivisionError(f"division: {self.data!r} / {other!r} divides by zero")
+            return _binary(self, other, self.data / b, 1.0 / b, -self.data / (b * b), "/")
+        c = _const(other)
+        if c is NotImplemented:
+            return NotImplemented
+        if c == 0.0:
+            raise ZeroDivisionError(f"division: {self!r} / {other!r} divides by zero")
+        return self._unary(self.data / c, 1.0 / c, "/", c)
+
+    def __rtruediv__(self, other):
+        c = _const(other)
+        if c is NotImplemented:
+            return NotImplemented
+        a = self.data
+        if a == 0.0:
+            raise ZeroDivisionError(f"division: {other!r} / {self!r} divides by zero")
+        return self._unary(c / a, -c / (a * a), "/", c)
+
+    def __neg__(self):
+        return self._unary(-self.data, -1.0, "neg")
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, other):
+        a = self.data
+        if type(other) is Value:
+            y = other.data
+            if a <= 0.0:
+                raise ValueError(
+                    f"pow: a Value exponent needs a positive base (the derivative uses log(base)), "
+                    f"got base {a!r} ** {y!r}"
+                )
+            out = a**y
+            return _binary(self, other, out, y * a ** (y - 1.0), out * _log(a), "**")
+        k = _const(other)
+        if k is NotImplemented:
+            return NotImplemented
+        if a < 0.0 and k != int(k):
+            raise ValueError(f"pow: {a!r} ** {k!r} has no real value (negative base, fractional exponent)")
+        if a == 0.0 and k < 0.0:
+            raise ZeroDivisionError(f"pow: 0.0 ** {k!r} divides by zero")
+        name = f"**{int(k)}" if k == int(k) else f"**{k:g}"
+        # At a == 0 with 0 < k < 1 the derivative is infinite; say so instead of dividing by 0.
+        grad = k * a ** (k - 1.0) if (a != 0.0 or k >= 1.0) else math.inf
+        return self._unary(a**k, grad, name, k)
+
+    def __rpow__(self, other):
+        c = _const(other)
+        if c is NotImplemented:
+            return NotImplemented
+        if c <= 0.0:
+            raise ValueError(f"pow: {c!r} ** Value needs a positive base (the derivative uses log(base))")
+        out = c**self.data
+        return self._unary(out, out * _log(c), "rpow", c)
+
+    # -- functions -------------------------------------------------------------------------------
+
+    def exp(self):
+        """e ** self.  Overflow (data above ~709.78) raises ``OverflowError`` naming the input.
+
+        Example:
+            >>> round(Value(1.0).exp().data, 6)
+            2.718282
+        """
+        try:
+            out = _exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: exp({self.data!r}) overflows a float (largest finite input is about 709.78)"
+            ) from None
+        return self._unary(out, out, "exp")
+
+    def log(self):
+        """Natural logarithm; a non-positive input raises ``ValueError`` naming it.
+
+        Example:
+            >>> Value(1.0).log().data
+            0.0
+        """
+        a = self.data
+        if a <= 0.0:
+            raise ValueError(f"log: log({a!r}) is undefined (the input must be positive)")
+        return self._unary(_log(a), 1.0 / a, "log")
+
+    def tanh(self):
+        """Hyperbolic tangent, exact at any input; derivative 1 - tanh².
+
+        Example:
+            >>> Value(1000.0).tanh().data
+            1.0
+        """
+        t = _tanh(self.data)
+        return self._unary(t, 1.0 - t * t, "tanh")
+
+    def sigmoid(self):
+        """The logistic function 1 / (1 + e^-x), exact at ±1000; derivative σ(1 - σ).
+
+        Example:
+            >>> Value(0.0).sigmoid().data, Value(-1000.0).sigmoid().data
+            (0.5, 0.0)
+        """
+        a = self.data
+        # Only ever exponentiate a non-positive number, so e^|x| can never overflow.
+        if a >= 0.0:
+            s = 1.0 / (1.0 + _exp(-a))
+        else:
+            z = _exp(a)
+            s = z / (1.0 + z)
+        return self._unary(s, s * (1.0 - s), "sigmoid")
+
+    def relu(self):
+        """max(0, x); derivative 1 for x > 0 and 0 otherwise.
+
+        Example:
+            >>> Value(-2.0).relu().data
+            0.0
+        """
+        a = self.data
+        return self._unary(a if a > 0.0 else 0.0, 1.0 if a > 0.0 else 0.0, "relu")
+
+    def step(self):
+        """The threshold unit: 1 if x >= 0 else 0.  Its derivative is 0 everywhere it exists.
+
+        Example:
+            >>> Value(0.0).step().data, Value(-0.1).step().data
+            (1.0, 0.0)
+        """
+        return self._unary(1.0 if self.data >= 0.0 else 0.0, 0.0, "step")
+
+    def abs(self):
+        """|x|; derivative sign(x), taken as 0 at 0.
+
+        Example:
+            >>> Value(-3.0).abs().data
+            3.0
+        """
+        a = self.data
+        return self._unary(abs(a), (a > 0.0) - (a < 0.0) + 0.0, "abs")
+
+    __abs__ = abs
+
+    def _unary(self, data: float, local: float, op: str, const=None):
+        out = _new(Value)
+        out.data = data
+        out.grad = 0.0
+        out.op = op
+        if SWITCHES.grad_enabled:
+            out.parents = (self,)
+            out.local = (local,)
+            if const is not None:
+                out.const = const
+        else:
+            out.parents = out.local = ()
+        return out
+
+    # -- many operands, one node -------------------------------------------------------------
+
+    @staticmethod
+    def sum(values, start: float = 0.0) -> Value:
+        """One node for the sum of many Values (and numbers), instead of a chain of ``+``.
+
+        Example:
+            >>> xs = [Value(1.0), Value(2.0), Value(3.0)]
+            >>> s = Value.sum(xs); s.backward()
+            >>> s.data, len(s.parents), [x.grad for x in xs]
+            (6.0, 3, [1.0, 1.0, 1.0])
+        """
+        parents = []
+        total = _leaf_number(start, "Value.sum(start)")
+        for v in values:
+            if type(v) is Value:
+                parents.append(v)
+                total += v.data
+            else:
+                total += _leaf_number(v, "Value.sum(values)")
+        return _node(total, tuple(parents), (1.0,) * len(parents), "sum")
+
+    @staticmethod
+    def dot(weights, inputs, bias=None, op: str = "wsum") -> Value:
+        """The weighted sum s = Σ_k w_k h_k + b as one node, as a neuron computes it.
+
+        Its local derivatives are h_k for each weight, w_k for each input and 1 for the bias, so
+        a gradient path through it reads as the lecture's dE/dw_k = dE/ds · ds/dw_k with
+        ds/dw_k = h_k.  Weights and inputs may be Values or plain numbers (constants).
+
+        Example:
+            >>> w = [Value(3.7), Value(3.7)]; b = Value(-1.5)
+            >>> s = Value.dot(w, [1.0, 0.0], b)
+            >>> round(s.data, 6), s.local
+            (2.2, (1.0, 0.0, 1.0))
+        """
+        if len(weights) != len(inputs):
+            raise ValueError(
+                f"Value.dot: {len(weights)} weights but {len(inputs)} inputs; they must be equally many"
+            )
+        parents = []
+        local = []
+        total = 0.0
+        for w, h in zip(weights, inputs):
+            wd = w.data if type(w) is Value else _leaf_number(w, "Value.dot(weights)")
+            hd = h.data if type(h) is Value else _leaf_number(h, "Value.dot(inputs)")
+            total += wd * hd
+            if type(w) is Value:
+                parents.append(w)
+                local.append(hd)
+            if type(h) is Value:
+                parents.append(h)
+                local.append(wd)
+        if bias is not None:
+            if type(bias) is Value:
+                total += bias.data
+                parents.append(bias)
+                local.append(1.0)
+            else:
+                total += _leaf_number(bias, "Value.dot(bias)")
+        return _node(total, tuple(parents), tuple(local), op)
+
+    # -- reverse mode ---------------------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Reverse-mode differentiation: add d self / d node to ``node.grad`` for every node.
+
+        Iterative (a graph a million operations deep works).  Gradients accumulate over calls,
+        as in PyTorch: call :meth:`zero_grad` (or an optimiser's) between passes.  NaN and inf
+        propagate as IEEE arithmetic says; inside :class:`~autograd_nn.detect_anomaly` the first
+        node whose value or gradient is not finite is named in an :class:`AnomalyError`.
+
+        Example:
+            >>> x = Value(3.0); y = x * x
+            >>> y.backward(); y.backward()
+            >>> x.grad      # accumulated twice: 6 + 6
+            12.0
+        """
+        grad = _leaf_number(grad, "backward(grad)")
+        topo = topological_order(self)
+        # This pass's gradients are computed from zero, then added to what was there, so that
+        # intermediate nodes accumulate correctly too (a stale grad must not be propagated).
+        previous = [n.grad for n in topo]
+        for n in topo:
+            n.grad = 0.0
+        self.grad = grad
+        if SWITCHES.anomaly:
+            _backward_checked(topo)
+        else:
+            for node in reversed(topo):
+                g = node.grad
+                if g and node.parents:
+                    for parent, d in zip(node.parents, node.local):
+                        parent.grad += d * g
+        if any(previous):
+            for n, old in zip(topo, previous):
+                n.grad += old
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0 on every node of the graph below (and including) this one.
+
+        Example:
+            >>> x = Value(3.0); y = x * x; y.backward()
+            >>> y.zero_grad(); x.grad
+            0.0
+        """
+        for n in topological_order(self):
+            n.grad = 0.0
+
+    # -- comparisons compare data, so a Value can be sorted and thresholded --------------------
+
+    def __lt__(self, other):
+        return self.data < (other.data if type(other) is Value else other)
+
+    def __le__(self, other):
+        return self.data <= (other.data if type(other) is Value else other)
+
+    def __gt__(self, other):
+        return self.data > (other.data if type(other) is Value else other)
+
+    def __ge__(self, other):
+        return self.data >= (other.data if type(other) is Value else other)
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Values are graph nodes, hashed by identity (a set of nodes must keep both of a == b).
+    __hash__ = object.__hash__
+
+
+def _const(other):
+    """A plain real number as a float, or NotImplemented so Python raises its own TypeError."""
+    t = type(other)
+    if t is float:
+        return other
+    if t is int:
+        return float(other)
+    if isinstance(other, numbers.Real) and not isinstance(other, bool) or t is bool:
+        return float(other)
+    return NotImplemented
+
+
+def _node(data: float, parents: tuple, local: tuple, op: str) -> Value:
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.op = op
+    if SWITCHES.grad_enabled:
+        out.parents = parents
+        out.local = local
+    else:
+        out.parents = out.local = ()
+    return out
+
+
+def _binary(a: Value, b: Value, data: float, da: float, db: float, op: str) -> Value:
+    return _node(data, (a, b), (da, db), op)
+
+
+def _name(node: Value) -> str:
+    label = node.label
+    return f"{label!r} (op {node.op!r})" if label and node.op else (repr(label) if label else f"the {node.op or 'leaf'} node")
+
+
+def _backward_checked(topo: list) -> None:
+    """The backward loop of anomaly mode: the same arithmetic, checking every number."""
+    for node in topo:
+        if not _isfinite(node.data):
+            inputs = ", ".join(repr(p.data) for p in node.parents)
+            raise AnomalyError(
+                f"detect_anomaly: the value of {_name(node)} is {node.data!r}"
+                + (f" (computed from {inputs})" if inputs else "")
+            )
+    for node in reversed(topo):
+        g = node.grad
+        if not _isfinite(g):
+            raise AnomalyError(f"detect_anomaly: the gradient of {_name(node)} is {g!r}")
+        for i, (parent, d) in enumerate(zip(node.parents, node.local)):
+            if not _isfinite(d):
+                raise AnomalyError(
+                    f"detect_anomaly: the local derivative of {_name(node)} with respect to its "
+                    f"operand {i} ({parent.data!r}) is {d!r}"
+                )
+            parent.grad += d * g
+            if not _isfinite(parent.grad):
+                raise AnomalyError(f"detect_anomaly: the gradient of {_name(parent)} became {parent.grad!r}")
