@@ -7,5 +7,6 @@ Example:
 """
 
 from .module import Module
+from .scalar import MLP, TLU, Layer, Neuron, TLUNetwork
 
-__all__ = ["Module"]
+__all__ = ["MLP", "TLU", "Layer", "Module", "Neuron", "TLUNetwork"]
