@@ -1,0 +1,553 @@
+"""Plots for lectures and tutorials (matplotlib): decision boundaries, loss curves, activations,
+threshold logic units and confusion matrices.
+
+matplotlib is imported inside each function, so ``import viz`` works without it; a plot called
+without matplotlib raises an ``ImportError`` saying which extra to install.  Every function draws
+on the ``ax`` it is given (or a new figure) and returns the Axes, so a lecturer can combine them
+in their own figures.  Artists that tests and users may want to find again carry a ``gid``
+(``"decision_boundary"``, ``"decision_regions"``, ``"data"``, ``"tlu_line"``, ``"tlu_plane"``, ...).
+
+Example:
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from viz.plots import plot_loss_curve
+    >>> ax = plot_loss_curve([0.9, 0.5, 0.2])
+    >>> ax.get_ylabel()
+    'loss'
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "activation_and_derivative",
+    "confusion_matrix",
+    "plot_activations",
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+    "plot_loss_curve",
+    "plot_tlu_line",
+    "plot_tlu_plane",
+]
+
+_INSTALL = 'pip install "autograd_nn[viz]"'
+
+# Class colours used everywhere, so the same class looks the same in every figure of a lecture.
+_CLASS_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                  "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _pyplot():
+    """matplotlib.pyplot, or an ImportError naming the extra that provides it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - exercised only where matplotlib is absent
+        raise ImportError(f"viz.plots needs matplotlib, which is not installed: {_INSTALL}") from exc
+    return plt
+
+
+def _axes(ax, projection=None):
+    if ax is not None:
+        return ax
+    plt = _pyplot()
+    fig = plt.figure(figsize=(5, 4.5) if projection else (5, 4))
+    return fig.add_subplot(111, projection=projection)
+
+
+# -- decision boundaries ----------------------------------------------------------------------
+
+
+def _engine(model) -> str:
+    """Which engine a model runs on: 'scalar' (lists of Values) or 'tensor' (Tensor in and out)."""
+    from autograd_nn import Value
+
+    params = list(model.parameters()) if hasattr(model, "parameters") else []
+    if params:
+        return "scalar" if all(isinstance(p, Value) for p in params) else "tensor"
+    # No parameters to look at (a plain function or a parameterless module): ask it once.
+    out = model([0.0, 0.0])
+    if isinstance(out, Value) or (isinstance(out, (list, tuple)) and out and isinstance(out[0], Value)):
+        return "scalar"
+    return "tensor"
+
+
+def _predict(model, points: np.ndarray, engine: str) -> np.ndarray:
+    """Model outputs at ``points`` (n, 2) as an (n, k) float array, without recording a graph."""
+    from autograd_nn import no_grad
+
+    with no_grad():
+        if engine == "numpy":
+            out = np.asarray(model(points), dtype=float)
+        elif engine == "scalar":
+            rows = []
+            for x1, x2 in points.tolist():
+                out = model([x1, x2])
+                if not isinstance(out, (list, tuple)):
+                    out = [out]
+                rows.append([float(getattr(o, "data", o)) for o in out])
+            out = np.array(rows, dtype=float)
+        elif engine == "tensor":
+            from autograd_nn import Tensor
+
+            params = list(model.parameters()) if hasattr(model, "parameters") else []
+            # Feed the dtype the weights have, so a float32 model is not handed float64 inputs.
+            dtype = params[0].data.dtype if params else np.float64
+            out = model(Tensor(points.astype(dtype)))
+            out = np.asarray(getattr(out, "data", out), dtype=float)
+        else:
+            raise ValueError(f"plot_decision_boundary: engine must be 'auto', 'scalar', 'tensor' or "
+                             f"'numpy', got {engine!r}")
+    if out.ndim == 1:
+        out = out[:, None]
+    if out.shape[0] != points.shape[0]:
+        raise ValueError(f"plot_decision_boundary: the model returned {out.shape[0]} rows of output "
+                         f"for {points.shape[0]} input points")
+    return out
+
+
+def _check_xy(X, y, where: str, ncols: int):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != ncols:
+        raise ValueError(f"{where}: X must have shape (n, {ncols}), got {X.shape}")
+    if y is None:
+        return X, None
+    y = np.asarray([float(getattr(v, "data", v)) for v in np.ravel(np.asarray(y, dtype=object))])
+    if len(y) != len(X):
+        raise ValueError(f"{where}: X has {len(X)} points but y has {len(y)} labels")
+    return X, y
+
+
+def _scatter_classes(ax, X, y, **kwargs):
+    """Scatter points coloured by class, one legend entry per class; returns the artists."""
+    artists = []
+    for i, cls in enumerate(np.unique(y)):
+        pts = X[y == cls]
+        label = f"{cls:g}" if isinstance(cls, numbers.Real) else str(cls)
+        art = ax.scatter(pts[:, 0], pts[:, 1], s=kwargs.get("s", 40), color=_CLASS_COLOURS[i % 10],
+                         edgecolors="black", linewidths=0.8, label=f"class {label}", zorder=3)
+        art.set_gid("data")
+        artists.append(art)
+    return artists
+
+
+def plot_decision_boundary(model, X, y, ax=None, *, engine: str = "auto", resolution: int = 100,
+                           padding: float = 0.5, threshold: float | None = None, title: str | None = None):
+    """Shade where a 2-input model predicts each class, draw its boundary and the data on top.
+
+    Works with both engines: a scalar model (a list of two numbers in, a list of Values or a
+    Value out, e.g. ``autograd_nn.nn.MLP``) and a tensor model (a ``Tensor`` of shape (n, 2) in,
+    a Tensor out, e.g. ``nn.Sequential``); ``engine="auto"`` tells them apart by their
+    parameters.  ``engine="numpy"`` accepts any function from an (n, 2) array to scores.
+
+    One output is a score thresholded at ``threshold`` (default 0.5 when every score on the grid
+    lies in [0, 1], as after a sigmoid, else 0); several outputs are class scores (argmax).
+    The boundary is the contour at the threshold (gid ``"decision_boundary"``), the shaded
+    regions have gid ``"decision_regions"`` and the points gid ``"data"``.
+
+    Args:
+        model: the model to draw.
+        X: (n, 2) inputs; y: n class labels.
+        ax: matplotlib Axes to draw on (a new figure if None).
+        resolution: grid points per axis (the scalar engine evaluates resolution² points).
+        padding: margin around the data.
+
+    Returns:
+        The matplotlib Axes.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import numpy as np
+        >>> X = np.array([[0, 0], [1, 1]]); y = [0, 1]
+        >>> ax = plot_decision_boundary(lambda P: P.sum(axis=1) - 1, X, y, engine="numpy")
+        >>> ax.get_xlabel(), ax.get_ylabel()
+        ('$x_1$', '$x_2$')
+    """
+    X, y = _check_xy(X, y, "plot_decision_boundary", 2)
+    if resolution < 2:
+        raise ValueError(f"plot_decision_boundary: resolution must be at least 2, got {resolution}")
+    if engine == "auto":
+        engine = _engine(model)
+    lo = X.min(axis=0) - padding
+    hi = X.max(axis=0) + padding
+    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    scores = _predict(model, grid, engine)
+    ax = _axes(ax)
+    if scores.shape[1] == 1:
+        z = scores[:, 0].reshape(g1.shape)
+        if threshold is None:
+            threshold = 0.5 if (z.min() >= 0.0 and z.max() <= 1.0) else 0.0
+        zmin, zmax = float(z.min()), float(z.max())
+        # contourf needs increasing levels that bracket the data; keep the threshold a level.
+        levels = [min(zmin, threshold) - 1.0, threshold, max(zmax, threshold) + 1.0]
+        regions = ax.contourf(g1, g2, z, levels=levels, colors=[_CLASS_COLOURS[0], _CLASS_COLOURS[1]],
+                              alpha=0.25)
+        if zmin < threshold < zmax:
+            boundary = ax.contour(g1, g2, z, levels=[threshold], colors="black", linewidths=1.5)
+            boundary.set_gid("decision_boundary")
+    else:
+        k = scores.shape[1]
+        cls = scores.argmax(axis=1).reshape(g1.shape)
+        regions = ax.contourf(g1, g2, cls, levels=np.arange(k + 1) - 0.5,
+                              colors=[_CLASS_COLOURS[i % 10] for i in range(k)], alpha=0.25)
+        if len(np.unique(cls)) > 1:
+            boundary = ax.contour(g1, g2, cls, levels=np.arange(k - 1) + 0.5, colors="black", linewidths=1.0)
+            boundary.set_gid("decision_boundary")
+    regions.set_gid("decision_regions")
+    _scatter_classes(ax, X, y)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title if title is not None else "decision boundary")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+# -- training curves --------------------------------------------------------------------------
+
+
+def _series(history) -> dict[str, np.ndarray]:
+    """Named curves from a list of numbers/Values, a dict of lists, or an object with ``.losses``."""
+    for attr in ("history", "losses", "loss"):
+        inner = getattr(history, attr, None)
+        if inner is not None and not callable(inner) and not isinstance(history, dict):
+            history = inner
+            break
+    if isinstance(history, dict):
+        items = [(str(k), v) for k, v in history.items()
+                 if np.ndim(np.asarray([float(getattr(x, "data", x)) for x in v])) == 1 and len(v)]
+    else:
+        items = [("loss", history)]
+    out = {}
+    for name, values in items:
+        try:
+            arr = np.asarray([float(getattr(x, "data", x)) for x in values], dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"plot_loss_curve: {name!r} must be a sequence of numbers, got {type(values).__name__}"
+            ) from exc
+        out[name] = arr
+    if not out:
+        raise ValueError("plot_loss_curve: the history is empty")
+    return out
+
+
+def plot_loss_curve(history, ax=None, *, logy: bool = False, xlabel: str = "epoch",
+                    title: str | None = "training loss"):
+    """The loss against the epoch (or step).
+
+    ``history`` is a sequence of numbers (or Values), a dict of named sequences (e.g.
+    ``{"loss": [...], "accuracy": [...]}``, each drawn as its own line), or an object with a
+    ``history``/``losses``/``loss`` attribute holding one of those.
+
+    Returns:
+        The matplotlib Axes (one ``Line2D`` per curve, labelled with its name).
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> ax = plot_loss_curve({"loss": [1.0, 0.5, 0.25]}, logy=True)
+        >>> ax.get_yscale(), ax.lines[0].get_ydata().tolist()
+        ('log', [1.0, 0.5, 0.25])
+    """
+    curves = _series(history)
+    ax = _axes(ax)
+    for name, values in curves.items():
+        ax.plot(np.arange(len(values)), values, label=name, marker="." if len(values) < 30 else None)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss" if len(curves) == 1 else "value")
+    if title:
+        ax.set_title(title)
+    if len(curves) > 1:
+        ax.legend()
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+# -- activations ------------------------------------------------------------------------------
+
+_ACTIVATIONS = ("sigmoid", "tanh", "relu", "step", "linear", "abs", "exp")
+
+
+def activation_and_derivative(name: str, xs) -> tuple[np.ndarray, np.ndarray]:
+    """The activation ``name`` and its derivative at each x, both computed by the scalar engine.
+
+    Each point is one ``Value`` pushed through the op and differentiated with ``backward()``;
+    this is what the plots show, so the plotted derivative is the engine's own.
+
+    Example:
+        >>> y, dy = activation_and_derivative("sigmoid", [0.0])
+        >>> float(y[0]), float(dy[0])
+        (0.5, 0.25)
+    """
+    from autograd_nn import Value
+
+    if name not in _ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; valid ones are {', '.join(_ACTIVATIONS)}")
+    ys, ds = [], []
+    for x in np.asarray(xs, dtype=float).ravel().tolist():
+        v = Value(x)
+        out = v * 1.0 if name == "linear" else getattr(v, name)()
+        out.backward()
+        ys.append(out.data)
+        ds.append(v.grad)
+    return np.array(ys), np.array(ds)
+
+
+def plot_activations(names=("sigmoid", "tanh", "relu", "step"), derivatives: bool = True, ax=None, *,
+                     x_range: tuple[float, float] = (-5.0, 5.0), num: int = 401):
+    """Each activation (solid) and its derivative (dashed), computed with the engine's backward.
+
+    With ``ax=None`` every activation gets its own panel in a new figure; ``ax`` may be one Axes
+    (all curves on it) or a sequence of as many Axes as names.  Lines are labelled ``"sigmoid"``
+    and ``"sigmoid'"`` and so on, with gid ``"activation"`` or ``"derivative"``.  The step
+    function's derivative is 0 wherever it exists (the engine says so, and that is why the
+    lecture moves from TLUs to the sigmoid).
+
+    Returns:
+        A list of the Axes drawn on (one per name, the same Axes repeated when one was given).
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> axes = plot_activations(("sigmoid",), num=5)
+        >>> [line.get_label() for line in axes[0].lines if line.get_gid()]
+        ['sigmoid', "sigmoid'"]
+    """
+    names = (names,) if isinstance(names, str) else tuple(names)
+    for name in names:
+        if name not in _ACTIVATIONS:
+            raise ValueError(f"unknown activation {name!r}; valid ones are {', '.join(_ACTIVATIONS)}")
+    if ax is None:
+        plt = _pyplot()
+        fig, axs = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.0), squeeze=False)
+        axes = list(axs[0])
+    elif isinstance(ax, (list, tuple, np.ndarray)):
+        axes = list(np.ravel(ax))
+        if len(axes) != len(names):
+            raise ValueError(f"plot_activations: {len(names)} activations but {len(axes)} Axes")
+    else:
+        axes = [ax] * len(names)
+    xs = np.linspace(x_range[0], x_range[1], num)
+    for i, (name, a) in enumerate(zip(names, axes, strict=True)):
+        ys, ds = activation_and_derivative(name, xs)
+        colour = _CLASS_COLOURS[i % 10]
+        a.plot(xs, ys, color=colour, label=name, gid="activation")
+        if derivatives:
+            a.plot(xs, ds, color=colour, linestyle="--", label=f"{name}'", gid="derivative")
+        a.axhline(0.0, color="grey", linewidth=0.5)
+        a.axvline(0.0, color="grey", linewidth=0.5)
+        a.set_xlabel("$s$")
+        if axes.count(a) == 1:
+            a.set_title(name)
+        a.legend(fontsize="small", loc="upper left")
+    return axes
+
+
+# -- threshold logic units --------------------------------------------------------------------
+
+
+def _tlu_params(weights, threshold, n: int, where: str):
+    """Numbers from weights/threshold given as numbers, Values, or a TLU object."""
+    if threshold is None and hasattr(weights, "threshold"):
+        threshold = weights.threshold
+        weights = getattr(weights, "weights", None) or getattr(weights, "w", None)
+    if threshold is None:
+        raise TypeError(f"{where}: give a threshold (or a TLU object with .weights and .threshold)")
+    w = np.array([float(getattr(v, "data", v)) for v in weights], dtype=float)
+    if w.shape != (n,):
+        raise ValueError(f"{where}: needs {n} weights, got {len(w)}")
+    return w, float(getattr(threshold, "data", threshold))
+
+
+def _corners(n: int) -> np.ndarray:
+    return np.array([[(i >> (n - 1 - k)) & 1 for k in range(n)] for i in range(2 ** n)], dtype=float)
+
+
+def _tlu_term(w, threshold) -> str:
+    terms = []
+    for i, wi in enumerate(w):
+        if wi == 0:
+            continue
+        sign = "-" if wi < 0 else "+"
+        mag = "" if abs(wi) == 1 else f"{abs(wi):g} "
+        terms.append(f"{sign} {mag}x{i + 1}")
+    text = " ".join(terms).lstrip("+ ") or "0"
+    if text.startswith("- "):
+        text = "-" + text[2:]
+    return f"{text} ≥ {threshold:g}"
+
+
+def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-0.25, 1.25)):
+    """The geometric view of a 2-input TLU: the line w1 x1 + w2 x2 = θ, the side where it fires
+    shaded, and the inputs marked filled (output 1) or open (output 0) as on the slides.
+
+    ``weights`` may be two numbers (or Values) or a TLU object (then ``threshold`` is read from
+    it).  ``X`` defaults to the four corners of the unit square and ``y`` to the unit's output.
+
+    Returns:
+        The matplotlib Axes; the line has gid ``"tlu_line"``, the shaded side ``"tlu_region"``.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> ax = plot_tlu_line([3, 2], 4)          # the conjunction x1 AND x2
+        >>> ax.get_title()
+        'TLU: 3 x1 + 2 x2 ≥ 4'
+    """
+    w, theta = _tlu_params(weights, threshold, 2, "plot_tlu_line")
+    if not np.any(w):
+        raise ValueError("plot_tlu_line: all weights are 0, so there is no separating line")
+    X = _corners(2) if X is None else X
+    X, y = _check_xy(X, y, "plot_tlu_line", 2)
+    if y is None:
+        y = (X @ w >= theta).astype(float)
+    ax = _axes(ax)
+    lo, hi = limits
+    g = np.linspace(lo, hi, 200)
+    g1, g2 = np.meshgrid(g, g)
+    fires = (w[0] * g1 + w[1] * g2 >= theta).astype(float)
+    region = ax.contourf(g1, g2, fires, levels=[-0.5, 0.5, 1.5], colors=["white", _CLASS_COLOURS[1]],
+                         alpha=0.2)
+    region.set_gid("tlu_region")
+    # Draw the line itself exactly, from where it crosses the square's edges.
+    if w[1] != 0:
+        xs = np.array([lo, hi])
+        (line,) = ax.plot(xs, (theta - w[0] * xs) / w[1], color="black", linewidth=1.5)
+    else:
+        (line,) = ax.plot([theta / w[0]] * 2, [lo, hi], color="black", linewidth=1.5)
+    line.set_gid("tlu_line")
+    on = y >= 0.5
+    pts1 = ax.scatter(X[on, 0], X[on, 1], s=80, color="black", zorder=3, label="y = 1")
+    pts0 = ax.scatter(X[~on, 0], X[~on, 1], s=80, facecolors="white", edgecolors="black", zorder=3,
+                      label="y = 0")
+    pts1.set_gid("data")
+    pts0.set_gid("data")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(f"TLU: {_tlu_term(w, theta)}")
+    ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    return ax
+
+
+def plot_tlu_plane(weights, threshold=None, X=None, y=None, ax=None):
+    """The geometric view of a 3-input TLU: the plane w·x = θ cutting the unit cube (3-D Axes),
+    corners where the unit fires filled, the others open.
+
+    ``weights`` may be three numbers (or Values) or a TLU object; ``ax`` must be a 3-D Axes
+    (``projection="3d"``) or None for a new one.
+
+    Returns:
+        The 3-D Axes; the plane has gid ``"tlu_plane"``.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> ax = plot_tlu_plane([2, -2, 2], 1)     # the lecture's 3-input function
+        >>> ax.name
+        '3d'
+    """
+    w, theta = _tlu_params(weights, threshold, 3, "plot_tlu_plane")
+    if not np.any(w):
+        raise ValueError("plot_tlu_plane: all weights are 0, so there is no separating plane")
+    X = _corners(3) if X is None else X
+    X, y = _check_xy(X, y, "plot_tlu_plane", 3)
+    if y is None:
+        y = (X @ w >= theta).astype(float)
+    ax = _axes(ax, projection="3d")
+    if getattr(ax, "name", "") != "3d":
+        raise ValueError("plot_tlu_plane: ax must be a 3-D Axes (fig.add_subplot(projection='3d'))")
+    # Solve the plane for the coordinate with the largest weight: the most upright parametrisation.
+    k = int(np.argmax(np.abs(w)))
+    a, b = [i for i in range(3) if i != k]
+    u, v = np.meshgrid(np.linspace(-0.1, 1.1, 12), np.linspace(-0.1, 1.1, 12))
+    coords = [None, None, None]
+    coords[a], coords[b] = u, v
+    coords[k] = (theta - w[a] * u - w[b] * v) / w[k]
+    coords[k] = np.where((coords[k] >= -0.1) & (coords[k] <= 1.1), coords[k], np.nan)
+    plane = ax.plot_surface(*coords, alpha=0.35, color=_CLASS_COLOURS[1], linewidth=0)
+    plane.set_gid("tlu_plane")
+    # The cube's edges, so the corners read as a cube.
+    for p in _corners(3):
+        for d in range(3):
+            if p[d] == 0:
+                q = p.copy()
+                q[d] = 1
+                ax.plot(*zip(p, q, strict=True), color="grey", linewidth=0.6)
+    on = y >= 0.5
+    ax.scatter(*X[on].T, s=60, color="black", depthshade=False, label="y = 1").set_gid("data")
+    ax.scatter(*X[~on].T, s=60, facecolors="white", edgecolors="black", depthshade=False,
+               label="y = 0").set_gid("data")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_zlabel("$x_3$")
+    ax.set_title(f"TLU: {_tlu_term(w, theta)}")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+# -- classification results -------------------------------------------------------------------
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
+    """Counts ``m[i, j]`` of examples of true class i predicted as class j (integer labels).
+
+    Example:
+        >>> confusion_matrix([0, 1, 1], [0, 1, 0]).tolist()
+        [[1, 0], [1, 1]]
+    """
+    t = np.asarray(y_true).ravel()
+    p = np.asarray(y_pred).ravel()
+    if len(t) != len(p):
+        raise ValueError(f"confusion_matrix: y_true has {len(t)} labels but y_pred has {len(p)}")
+    for name, arr in (("y_true", t), ("y_pred", p)):
+        if arr.size and (not np.all(np.equal(np.mod(arr, 1), 0)) or arr.min() < 0):
+            raise ValueError(f"confusion_matrix: {name} must hold non-negative integer class labels")
+    t = t.astype(int)
+    p = p.astype(int)
+    if n_classes is None:
+        n_classes = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
+    m = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(m, (t, p), 1)
+    return m
+
+
+def plot_confusion_matrix(y_true, y_pred, ax=None, *, labels=None, normalize: bool = False,
+                          cmap: str = "Blues", title: str | None = "confusion matrix"):
+    """The confusion matrix as an image with the count (or row fraction) written in each cell.
+
+    Rows are the true classes, columns the predicted ones (as in scikit-learn).
+
+    Returns:
+        The matplotlib Axes.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> ax = plot_confusion_matrix([0, 1, 1, 1], [0, 1, 0, 1])
+        >>> [t.get_text() for t in ax.texts]
+        ['1', '0', '1', '2']
+    """
+    n = len(labels) if labels is not None else None
+    m = confusion_matrix(y_true, y_pred, n_classes=n)
+    labels = [str(i) for i in range(len(m))] if labels is None else [str(v) for v in labels]
+    shown = m / np.maximum(m.sum(axis=1, keepdims=True), 1) if normalize else m
+    ax = _axes(ax)
+    image = ax.imshow(shown, cmap=cmap, vmin=0)
+    image.set_gid("confusion_matrix")
+    top = shown.max() if shown.size else 0
+    for i in range(len(m)):
+        for j in range(len(m)):
+            text = f"{shown[i, j]:.2f}" if normalize else f"{m[i, j]:d}"
+            ax.text(j, i, text, ha="center", va="center", fontsize="small",
+                    color="white" if top and shown[i, j] > 0.6 * top else "black")
+    ax.set_xticks(range(len(m)), labels)
+    ax.set_yticks(range(len(m)), labels)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    if title:
+        ax.set_title(title)
+    return ax
