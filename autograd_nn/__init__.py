@@ -12,6 +12,7 @@ Example:
     7.0
 """
 
+from .gradcheck import GradcheckError, gradcheck
 from .graph import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .value import Value
 
@@ -19,10 +20,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnomalyError",
+    "GradcheckError",
     "Value",
     "__version__",
     "detect_anomaly",
     "enable_grad",
+    "gradcheck",
     "is_grad_enabled",
     "no_grad",
 ]

@@ -134,7 +134,9 @@ def topological_order(root) -> list:
         ['a', '*']
     """
     order = []
-    visited = {id(root)}
+    # Nodes hash by identity (neither engine defines __eq__ on nodes), which is faster than id().
+    visited = {root}
+    add = visited.add
     # Each stack entry is a node and an iterator over its parents not yet expanded.
     stack = [(root, iter(root.parents))]
     push = stack.append
@@ -142,9 +144,8 @@ def topological_order(root) -> list:
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            key = id(parent)
-            if key not in visited:
-                visited.add(key)
+            if parent not in visited:
+                add(parent)
                 push((parent, iter(parent.parents)))
                 break
         else:

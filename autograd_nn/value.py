@@ -39,10 +39,10 @@ class Value:
     Example:
         >>> from autograd_nn import Value
         >>> w = Value(2.0, label="w"); x = Value(3.0, label="x")
-        >>> y = (w * x + 1).tanh()
+        >>> y = w * x + w            # w is used twice: its gradient adds up over both uses
         >>> y.backward()
-        >>> round(w.grad, 6), x.grad == w.grad * 1.5
-        (2.4e-05, True)
+        >>> w.grad, x.grad           # dy/dw = x + 1, dy/dx = w
+        (4.0, 2.0)
     """
 
     # ``_label``, ``group`` and ``const`` are set only where needed: unset slots cost no time on
@@ -135,7 +135,7 @@ class Value:
         c = _const(other)
         if c is NotImplemented:
             return NotImplemented
-        return self._unary(c - self.data, -1.0, "-", c)
+        return self._unary(c - self.data, -1.0, "rsub", c)
 
     def __mul__(self, other):
         out = _new(Value)
@@ -182,7 +182,7 @@ class Value:
         a = self.data
         if a == 0.0:
             raise ZeroDivisionError(f"division: {other!r} / {self!r} divides by zero")
-        return self._unary(c / a, -c / (a * a), "/", c)
+        return self._unary(c / a, -c / (a * a), "rdiv", c)
 
     def __neg__(self):
         return self._unary(-self.data, -1.0, "neg")
@@ -335,14 +335,20 @@ class Value:
             (6.0, 3, [1.0, 1.0, 1.0])
         """
         parents = []
-        total = _leaf_number(start, "Value.sum(start)")
+        constant = _leaf_number(start, "Value.sum(start)")
+        total = constant
         for v in values:
             if type(v) is Value:
                 parents.append(v)
                 total += v.data
             else:
-                total += _leaf_number(v, "Value.sum(values)")
-        return _node(total, tuple(parents), (1.0,) * len(parents), "sum")
+                number = _leaf_number(v, "Value.sum(values)")
+                constant += number
+                total += number
+        out = _node(total, tuple(parents), (1.0,) * len(parents), "sum")
+        if constant:
+            out.const = constant
+        return out
 
     @staticmethod
     def dot(weights, inputs, bias=None, op: str = "wsum") -> Value:
@@ -365,6 +371,9 @@ class Value:
         parents = []
         local = []
         total = 0.0
+        # Where a weight or input is a plain number, remember the layout (None marks a parent) so
+        # the node can be recomputed, e.g. by the per-node gradient check.
+        has_constants = False
         for w, h in zip(weights, inputs):
             wd = w.data if type(w) is Value else _leaf_number(w, "Value.dot(weights)")
             hd = h.data if type(h) is Value else _leaf_number(h, "Value.dot(inputs)")
@@ -375,6 +384,8 @@ class Value:
             if type(h) is Value:
                 parents.append(h)
                 local.append(wd)
+            if type(w) is not Value or type(h) is not Value:
+                has_constants = True
         if bias is not None:
             if type(bias) is Value:
                 total += bias.data
@@ -382,7 +393,16 @@ class Value:
                 local.append(1.0)
             else:
                 total += _leaf_number(bias, "Value.dot(bias)")
-        return _node(total, tuple(parents), tuple(local), op)
+                has_constants = True
+        out = _node(total, tuple(parents), tuple(local), op)
+        if has_constants:
+            out.const = (
+                tuple(None if type(w) is Value else float(w) for w in weights),
+                tuple(None if type(h) is Value else float(h) for h in inputs),
+                None if bias is None or type(bias) is Value else float(bias),
+                bias is not None,
+            )
+        return out
 
     # -- reverse mode ---------------------------------------------------------------------------
 
@@ -448,8 +468,8 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
-    # Values are graph nodes, hashed by identity (a set of nodes must keep both of a == b).
-    __hash__ = object.__hash__
+
+
 
 
 def _const(other):
@@ -483,7 +503,9 @@ def _binary(a: Value, b: Value, data: float, da: float, db: float, op: str) -> V
 
 def _name(node: Value) -> str:
     label = node.label
-    return f"{label!r} (op {node.op!r})" if label and node.op else (repr(label) if label else f"the {node.op or 'leaf'} node")
+    if label:
+        return f"{label!r} (op {node.op!r})" if node.op else repr(label)
+    return f"the {node.op or 'leaf'} node"
 
 
 def _backward_checked(topo: list) -> None:

@@ -116,7 +116,7 @@ class Module:
             {'w': array(1.5)}
         """
         return OrderedDict(
-            (name, np.array(p.data, dtype=np.float64) if isinstance(p, Value) else np.array(p.data, copy=True))
+            (name, np.array(p.data, dtype=np.float64 if isinstance(p, Value) else None, copy=True))
             for name, p in self.named_parameters()
         )
 
@@ -152,7 +152,9 @@ class Module:
                     f"{expected}, the state has {array.shape}"
                 )
             if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
-                raise ValueError(f"load_state_dict: parameter {name!r} must be real numbers, got {array.dtype}")
+                raise ValueError(
+                    f"load_state_dict: parameter {name!r} must hold real numbers, got dtype {array.dtype}"
+                )
             arrays[name] = array
         # Only now, with everything validated, change the parameters: nothing is half-loaded.
         for name, p in params.items():
