@@ -14,6 +14,7 @@ Example:
 
 from .gradcheck import GradcheckError, gradcheck
 from .graph import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .tensor import Tensor, concatenate, stack
 from .value import Value
 
 __version__ = "0.1.0"
@@ -21,11 +22,14 @@ __version__ = "0.1.0"
 __all__ = [
     "AnomalyError",
     "GradcheckError",
+    "Tensor",
     "Value",
     "__version__",
+    "concatenate",
     "detect_anomaly",
     "enable_grad",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",
+    "stack",
 ]
