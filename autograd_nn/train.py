@@ -1,0 +1,116 @@
+"""``fit``: the training loop of every tutorial, with a tqdm progress bar and the loss history.
+
+Example:
+    >>> from autograd_nn import losses
+    >>> from autograd_nn.train import fit
+    >>> from autograd_nn.nn import MLP
+    >>> from autograd_nn.optim import SGD
+    >>> model = MLP(1, [1], activation="linear", seed=0)
+    >>> xs, ys = [[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0]          # y = 2x + 1
+    >>> history = fit(model, xs, ys, losses.mse, SGD(model.parameters(), lr=0.1), 200, progress=False)
+    >>> history[-1] < 1e-4, [round(p.data, 2) for p in model.parameters()]
+    (True, [2.0, 1.0])
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from tqdm.auto import tqdm
+
+
+def _is_tensor(x) -> bool:
+    return type(x).__name__ == "Tensor"
+
+
+def _uses_tensors(model) -> bool:
+    params = model.parameters() if hasattr(model, "parameters") else []
+    return bool(params) and _is_tensor(params[0])
+
+
+def _loss_value(loss) -> float:
+    data = loss.data
+    return float(data) if isinstance(data, (numbers.Real, np.ndarray, np.generic)) else float(loss.item())
+
+
+def fit(
+    model,
+    inputs,
+    targets,
+    loss,
+    optimizer,
+    epochs: int,
+    progress: bool = True,
+    batch_size: int | None = None,
+    seed: int | None = 0,
+) -> list[float]:
+    """Train ``model`` for ``epochs`` passes over the data and return the loss of each epoch.
+
+    Each step: ``optimizer.zero_grad()``, forward, ``loss(predictions, targets)``, ``backward()``,
+    ``optimizer.step()``.
+
+    Args:
+        model: a scalar model (``MLP``: called once per sample, predictions a list of lists of
+            Values) or a tensor model (called once per batch on a ``Tensor``).
+        inputs, targets: the samples (a list of input vectors, or an array) and their targets.
+        loss: a function ``loss(predictions, targets) -> Value/Tensor``, e.g. ``losses.l2``.
+        optimizer: e.g. ``SGD(model.parameters(), lr=...)``.
+        epochs: number of passes over the data.
+        progress: show a tqdm progress bar with the current loss; ``False`` shows nothing.
+        batch_size: ``None`` trains on the whole set at each step (full batch); otherwise
+            mini-batches of that size in an order shuffled every epoch from ``seed``.
+
+    Returns:
+        The list of per-epoch losses (the mean over the epoch's batches, weighted by their size).
+
+    Example:
+        >>> from autograd_nn.train import fit
+        >>> callable(fit)
+        True
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+        raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a function loss(predictions, targets), got {type(loss).__name__}")
+    n = len(inputs)
+    if len(targets) != n:
+        raise ValueError(f"fit: {n} inputs but {len(targets)} targets; they must be equally many")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1
+    ):
+        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    tensor_model = _is_tensor(inputs) or _uses_tensors(model)
+    if tensor_model:
+        from .tensor import Tensor
+
+        x_all = inputs.data if _is_tensor(inputs) else np.asarray(inputs)
+        t_all = targets.data if _is_tensor(targets) else np.asarray(targets)
+    rng = np.random.default_rng(seed)
+    history: list[float] = []
+    bar = tqdm(range(epochs), desc="fit", disable=not progress, leave=False)
+    for _ in bar:
+        if batch_size is None:
+            batches = [None]
+        else:
+            order = rng.permutation(n)
+            batches = [order[i : i + batch_size] for i in range(0, n, batch_size)]
+        total = 0.0
+        for idx in batches:
+            optimizer.zero_grad()
+            if tensor_model:
+                xb = x_all if idx is None else x_all[idx]
+                tb = t_all if idx is None else t_all[idx]
+                value = loss(model(Tensor(xb)), tb)
+            else:
+                xb = inputs if idx is None else [inputs[i] for i in idx]
+                tb = targets if idx is None else [targets[i] for i in idx]
+                value = loss([model(x) for x in xb], tb)
+            value.backward()
+            optimizer.step()
+            total += _loss_value(value) * (n if idx is None else len(idx))
+        history.append(total / n if n else 0.0)
+        if progress:
+            bar.set_postfix(loss=f"{history[-1]:.4g}", refresh=False)
+    bar.close()
+    return history
