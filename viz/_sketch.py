@@ -1,0 +1,349 @@
+"""A diagram as plain data (ids, labels, attributes), separate from the Digraph that shows it.
+
+Every view of one computation graph (the full graph, the gradient paths of a leaf, each frame of
+the backward pass) starts from the same :class:`Sketch`, so node ids, declaration order and
+hence Graphviz's layout are identical; a view only changes attributes.  ``to_digraph`` is the one
+place that turns a sketch into a ``graphviz.Digraph``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+
+import graphviz
+
+from autograd_nn.graph import topological_order
+
+from ._util import IdMaker, esc, fmt, id_part, is_tensor_node, op_text, op_word
+
+ROLE_COLOURS = {
+    "input": "#d5e8d4",
+    "parameter": "#fff2cc",
+    "intermediate": "#f5f5f5",
+    "loss": "#f8cecc",
+}
+ROLE_BORDERS = {
+    "input": "#82b366",
+    "parameter": "#d6b656",
+    "intermediate": "#999999",
+    "loss": "#b85450",
+}
+FONT = "Helvetica"
+
+
+@dataclass
+class ValueNode:
+    """One node of the engine's graph and how the diagram names it."""
+
+    node: object
+    id: str
+    op_id: str  # "" for a leaf
+    role: str
+    group: str | None
+
+
+@dataclass
+class EdgeItem:
+    """The edge from ``child.parents[index]`` into the op node of ``child``."""
+
+    id: str
+    tail: str
+    head: str
+    child: object
+    index: int
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Sketch:
+    root: object
+    tensor: bool
+    decimals: int
+    values: list[ValueNode]
+    by_key: dict[int, ValueNode]
+    node_attrs: dict[str, dict]  # every diagram node id -> attributes (label included)
+    node_cluster: dict[str, str | None]
+    cluster_attrs: dict[str, dict]
+    edges: list[EdgeItem]
+    graph_attrs: dict
+
+    def copy(self) -> Sketch:
+        """A copy whose attribute dicts can be restyled without touching this one."""
+        new = copy.copy(self)
+        new.node_attrs = {k: dict(v) for k, v in self.node_attrs.items()}
+        new.cluster_attrs = {k: dict(v) for k, v in self.cluster_attrs.items()}
+        new.edges = [copy.copy(e) for e in self.edges]
+        for e in new.edges:
+            e.attrs = dict(e.attrs)
+        new.graph_attrs = dict(self.graph_attrs)
+        return new
+
+    def edge_key(self, child, index: int) -> str:
+        return f"e_{self.by_key[id(child)].id}_{index}"
+
+
+def parameter_rule(model=None, params=None):
+    """Which leaves are parameters: a model's parameters, a given set, or the labelling rule."""
+    if model is not None:
+        keys = {id(p) for p in model.parameters()}
+        return lambda n: id(n) in keys
+    if params is not None:
+        keys = {id(p) for p in params}
+        return lambda n: id(n) in keys
+
+    def rule(n) -> bool:
+        requires_grad = getattr(n, "requires_grad", None)
+        if isinstance(requires_grad, bool) and is_tensor_node(n):
+            return requires_grad
+        label = getattr(n, "label", "") or ""
+        return getattr(n, "group", None) is not None or label.startswith(("w_", "b_"))
+
+    return rule
+
+
+def node_name(node) -> str:
+    return getattr(node, "label", "") or ""
+
+
+def build_sketch(root, tensor: bool, decimals: int, is_param, symbols: bool, topo=None) -> Sketch:
+    """The full computation graph of ``root`` as a sketch, styled as ``draw_graph`` shows it."""
+    topo = topo if topo is not None else topological_order(root)
+    ids = IdMaker()
+    labels = [node_name(n) for n in topo]
+    counts: dict[str, int] = {}
+    for lab in labels:
+        part = id_part(lab)
+        counts[part] = counts.get(part, 0) + 1
+    # Labels are reserved first, so a label "mul_3" never loses its name to a generated id.
+    preferred = []
+    for lab in labels:
+        part = id_part(lab)
+        if part and counts[part] == 1:
+            preferred.append(ids.take(part))
+        else:
+            preferred.append(None)
+    values: list[ValueNode] = []
+    by_key: dict[int, ValueNode] = {}
+    for pos, n in enumerate(topo):
+        vid = preferred[pos]
+        if vid is None:
+            part = id_part(labels[pos])
+            vid = ids.take(f"{part or (op_word(n.op) if n.op else 'leaf')}_{pos}")
+        if n is root:
+            role = "loss"
+        elif n.parents:
+            role = "intermediate"
+        else:
+            role = "parameter" if is_param(n) else "input"
+        group = getattr(n, "group", None)
+        vn = ValueNode(n, vid, "", role, None if group is None else str(group))
+        values.append(vn)
+        by_key[id(n)] = vn
+    for vn in values:
+        if vn.node.parents:
+            vn.op_id = ids.take(f"{vn.id}__op")
+
+    cluster_ids: dict[str, str] = {}
+    cluster_attrs: dict[str, dict] = {}
+    node_cluster: dict[str, str | None] = {}
+    node_attrs: dict[str, dict] = {}
+    for vn in values:
+        cid = None
+        if vn.group is not None:
+            cid = cluster_ids.get(vn.group)
+            if cid is None:
+                cid = ids.take("cluster_" + (id_part(vn.group) or str(len(cluster_ids))))
+                cluster_ids[vn.group] = cid
+                cluster_attrs[cid] = {
+                    "id": cid,
+                    "label": f"<<B>{esc(vn.group)}</B>>",
+                    "style": "rounded,dashed",
+                    "labelloc": "t",
+                    "color": "#6c8ebf",
+                    "fontname": FONT,
+                }
+        if vn.op_id:
+            node_attrs[vn.op_id] = op_attrs(vn.node, vn.op_id)
+            node_cluster[vn.op_id] = cid
+        node_attrs[vn.id] = value_attrs(vn, tensor, decimals)
+        node_cluster[vn.id] = cid
+
+    # Clusters in the order their neurons compute (D, E, then G), not the order the depth-first
+    # search first meets one of their weights, so the picture reads top-down like the slides.
+    first_computed: dict[str, int] = {}
+    for pos, vn in enumerate(values):
+        cid = node_cluster[vn.id]
+        if cid is not None and vn.node.parents:
+            first_computed.setdefault(cid, pos)
+    order = sorted(cluster_attrs, key=lambda c: first_computed.get(c, len(values)))
+    cluster_attrs = {c: cluster_attrs[c] for c in order}
+
+    edges: list[EdgeItem] = []
+    for vn in values:
+        n = vn.node
+        if not n.parents:
+            continue
+        for i, parent in enumerate(n.parents):
+            eid = f"e_{vn.id}_{i}"
+            attrs = {"id": eid}
+            if not tensor:
+                attrs["label"] = f"<{esc(edge_text(n, i, decimals, symbols))}>"
+            edges.append(EdgeItem(eid, by_key[id(parent)].id, vn.op_id, n, i, attrs))
+        out_id = f"e_{vn.id}_out"
+        edges.append(EdgeItem(out_id, vn.op_id, vn.id, n, -1, {"id": out_id}))
+    graph_attrs = {
+        "rankdir": "LR",
+        "fontname": FONT,
+        "nodesep": "0.25",
+        "ranksep": "0.45",
+        "labelloc": "b",
+    }
+    return Sketch(
+        root, tensor, decimals, values, by_key, node_attrs, node_cluster, cluster_attrs, edges, graph_attrs
+    )
+
+
+def op_attrs(node, op_id: str) -> dict:
+    return {
+        "id": op_id,
+        "label": f"<{esc(op_text(node))}>",
+        "shape": "circle" if len(op_text(node)) <= 2 else "ellipse",
+        "style": "filled",
+        "fillcolor": "#dae8fc",
+        "color": "#6c8ebf",
+        "fontsize": "11",
+        "margin": "0.02",
+        "width": "0.35",
+        "height": "0.35",
+    }
+
+
+def value_attrs(vn: ValueNode, tensor: bool, decimals: int, grad_text=None, fill=None, **extra) -> dict:
+    attrs = {
+        "id": vn.id,
+        "shape": "plain",
+        "label": value_label(vn, tensor, decimals, grad_text=grad_text, fill=fill, **extra),
+    }
+    return attrs
+
+
+def value_label(
+    vn: ValueNode,
+    tensor: bool,
+    decimals: int,
+    grad_text=None,
+    fill=None,
+    border=None,
+    border_width: int = 1,
+    grey: bool = False,
+) -> str:
+    """The HTML table of a value node: name, then data and grad (or shape and dtype)."""
+    n = vn.node
+    fill = fill or ROLE_COLOURS[vn.role]
+    border = border or ROLE_BORDERS[vn.role]
+    font = ' COLOR="#999999"' if grey else ""
+    rows = []
+    name = node_name(n)
+    if name:
+        rows.append(f"<B>{esc(name)}</B>")
+    if tensor:
+        rows.append(f"{esc(n.op or 'leaf')} {esc(tuple(n.data.shape))}")
+        rows.append(esc(str(n.data.dtype)))
+    else:
+        rows.append(f"data {fmt(n.data, decimals)}")
+        if grad_text is None:
+            grad_text = fmt(n.grad, decimals)
+        rows.append(f"grad {grad_text}")
+    cells = "".join(f"<TR><TD>{f'<FONT{font}>{r}</FONT>' if font else r}</TD></TR>" for r in rows)
+    return (
+        f'<<TABLE BORDER="{border_width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+        f'BGCOLOR="{fill}" COLOR="{border}" STYLE="rounded">{cells}</TABLE>>'
+    )
+
+
+def wsum_partners(node) -> dict[int, int]:
+    """For a weighted-sum node, which parent index pairs with which (w_k with h_k).
+
+    ``Value.dot`` records w_1, h_1, w_2, h_2, ... (constants skipped) with local derivative h_k
+    for w_k and w_k for h_k, so an adjacent pair whose locals are each other's data is a pair.
+    """
+    partners: dict[int, int] = {}
+    parents, local = node.parents, node.local
+    layout = getattr(node, "const", None)
+    if isinstance(layout, tuple) and len(layout) >= 2:
+        # The exact layout: None marks a weight or input that is a parent, a number a constant.
+        k = 0
+        for w, h in zip(layout[0], layout[1]):
+            if w is None and h is None:
+                partners[k], partners[k + 1] = k + 1, k
+            k += (w is None) + (h is None)
+        return partners
+    i = 0
+    while i < len(parents) - 1:
+        if local[i] == parents[i + 1].data and local[i + 1] == parents[i].data:
+            partners[i], partners[i + 1] = i + 1, i
+            i += 2
+        else:
+            i += 1
+    return partners
+
+
+def edge_symbol(node, i: int) -> str:
+    """``∂s_D/∂w_DA = x1``: the derivative an edge carries, named from the labels ("" if unnamed)."""
+    child, parent = node_name(node), node_name(node.parents[i])
+    if not (child and parent):
+        return ""
+    text = f"∂{child}/∂{parent}"
+    other = None
+    if node.op == "*" and len(node.parents) == 2:
+        other = node.parents[1 - i]
+    elif node.op == "wsum":
+        j = wsum_partners(node).get(i)
+        other = None if j is None else node.parents[j]
+    if other is not None and node_name(other):
+        text += f" = {node_name(other)}"
+    return text
+
+
+def edge_text(node, i: int, decimals: int, symbols: bool) -> str:
+    number = fmt(node.local[i], decimals)
+    symbol = edge_symbol(node, i) if symbols else ""
+    return f"{symbol} = {number}" if symbol else number
+
+
+def grad_colour(g: float, biggest: float) -> str:
+    """Blue for a positive gradient, red for a negative one, deeper for a larger magnitude."""
+    if not math.isfinite(g):
+        return "#ff00ff"
+    if biggest <= 0.0 or g == 0.0:
+        return "#ffffff"
+    # The square root keeps small but nonzero gradients visible next to a large one.
+    t = min(1.0, math.sqrt(abs(g) / biggest))
+    r0, g0, b0 = (0x2B, 0x6C, 0xB0) if g > 0 else (0xC0, 0x39, 0x2B)
+    mix = [round(255 + (c - 255) * (0.15 + 0.85 * t)) for c in (r0, g0, b0)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def to_digraph(sketch: Sketch, name: str = "computation_graph") -> graphviz.Digraph:
+    """The one place a sketch becomes a ``graphviz.Digraph`` (declaration order is the layout)."""
+    g = graphviz.Digraph(
+        name=name,
+        graph_attr=sketch.graph_attrs,
+        node_attr={"fontname": FONT, "fontsize": "12"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.6"},
+    )
+    members: dict[str | None, list[str]] = {}
+    for nid, cid in sketch.node_cluster.items():
+        members.setdefault(cid, []).append(nid)
+    for cid, attrs in sketch.cluster_attrs.items():
+        with g.subgraph(name=cid) as sub:
+            sub.attr(**attrs)
+            for nid in members.get(cid, []):
+                sub.node(nid, **sketch.node_attrs[nid])
+    for nid in members.get(None, []):
+        g.node(nid, **sketch.node_attrs[nid])
+    for e in sketch.edges:
+        g.edge(e.tail, e.head, **e.attrs)
+    return g

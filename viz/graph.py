@@ -1,0 +1,156 @@
+"""``draw_graph``: the computation graph of a Value (or Tensor) with data, grads and local derivatives."""
+
+from __future__ import annotations
+
+import graphviz
+
+from autograd_nn.graph import topological_order
+
+from ._sketch import (
+    FONT,
+    ROLE_BORDERS,
+    ROLE_COLOURS,
+    build_sketch,
+    grad_colour,
+    parameter_rule,
+    to_digraph,
+    value_label,
+)
+from ._util import DEFAULT_MAX_NODES, IdMaker, check_decimals, check_limit, check_root, esc, fmt, id_part
+
+COLOR_MODES = ("role", "grad")
+
+
+def draw_graph(
+    root,
+    *,
+    decimals: int = 4,
+    symbols: bool = True,
+    color: str = "role",
+    model=None,
+    params=None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    collapse: bool = False,
+) -> graphviz.Digraph:
+    """The computation graph of ``root``: values as tables, ops as small nodes, edges as derivatives.
+
+    Each value node shows its name, ``data`` and ``grad`` (``decimals`` places; a Tensor node
+    shows op, shape and dtype instead).  Each op is a small node of its own (+, ×, σ, Σw·h, ...;
+    a constant operand is written in it, e.g. "× 0.5").  The edge from a value into an op is
+    labelled with the local derivative the engine stored, ``node.local[i]``, and with
+    ``symbols=True`` also with its name (``∂s_D/∂w_DA = x1 = 1.0000``).  Nodes with the same
+    ``group`` (the neuron that computed them) sit in one cluster ``cluster_<group>``.
+
+    Colours (``color="role"``): inputs green, parameters yellow, intermediates grey, the root
+    (loss) red.  Parameters are ``model.parameters()`` if ``model`` is given, else ``params``,
+    else the leaves with a group or a label starting ``w_``/``b_``.  ``color="grad"`` colours each
+    value by the sign (blue +, red −) and size of its gradient instead.
+
+    Node ids are stable names (the label when unique, else label or op plus topological
+    position), so the same network gives the same DOT text every run.  A graph of more than
+    ``max_nodes`` nodes raises ``ValueError``; ``collapse=True`` draws each group as one node.
+    Building needs no Graphviz binary; see :func:`viz.render` to write SVG/PNG/PDF.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> import viz
+        >>> w = Value(2.0, label="w"); x = Value(3.0, label="x")
+        >>> s = w * x; s.label = "s"
+        >>> y = s.sigmoid(); y.label = "y"; y.backward()
+        >>> dot = viz.draw_graph(y)
+        >>> "∂s/∂w = x = 3.0000" in dot.source, "subgraph" in dot.source
+        (True, False)
+    """
+    where = "draw_graph"
+    tensor = check_root(root, where)
+    decimals = check_decimals(decimals)
+    if color not in COLOR_MODES:
+        raise ValueError(f"{where}: color must be one of {COLOR_MODES}, got {color!r}")
+    if tensor and color == "grad":
+        raise ValueError(
+            f"{where}: color='grad' needs scalar gradients; a Tensor graph supports color='role'"
+        )
+    topo = topological_order(root)
+    is_param = parameter_rule(model, params)
+    if collapse:
+        return _collapsed(root, topo, tensor, decimals, is_param, max_nodes)
+    check_limit(len(topo), max_nodes, where, collapsible=True)
+    sketch = build_sketch(root, tensor, decimals, is_param, symbols, topo=topo)
+    if color == "grad":
+        biggest = max((abs(vn.node.grad) for vn in sketch.values), default=0.0)
+        for vn in sketch.values:
+            sketch.node_attrs[vn.id]["label"] = value_label(
+                vn, tensor, decimals, fill=grad_colour(vn.node.grad, biggest)
+            )
+        sketch.graph_attrs["label"] = (
+            "<fill: blue = positive gradient, red = negative, deeper = larger |grad|>"
+        )
+    return to_digraph(sketch)
+
+
+def _collapsed(root, topo, tensor, decimals, is_param, max_nodes) -> graphviz.Digraph:
+    """Each group (neuron) as one node showing its last value; ungrouped nodes stay as they are."""
+    where = "draw_graph"
+    ids = IdMaker()
+    key_to_box: dict[int, str] = {}
+    boxes: dict[str, dict] = {}
+    group_box: dict[str, str] = {}
+    last_of_box: dict[str, object] = {}
+    for pos, n in enumerate(topo):
+        group = getattr(n, "group", None)
+        if group is not None:
+            group = str(group)
+            box = group_box.get(group)
+            if box is None:
+                box = ids.take("cluster_" + (id_part(group) or str(len(group_box))))
+                group_box[group] = box
+                boxes[box] = {"group": group, "count": 0}
+            boxes[box]["count"] += 1
+        else:
+            label = getattr(n, "label", "") or ""
+            box = ids.take(f"{id_part(label) or (n.op and 'node') or 'leaf'}_{pos}")
+            boxes[box] = {"group": None, "count": 1}
+        key_to_box[id(n)] = box
+        last_of_box[box] = n
+    check_limit(len(boxes), max_nodes, where + "(collapse=True)", collapsible=False)
+    g = graphviz.Digraph(
+        name="computation_graph_collapsed",
+        graph_attr={"rankdir": "LR", "fontname": FONT},
+        node_attr={"fontname": FONT, "fontsize": "12"},
+        edge_attr={"arrowsize": "0.6"},
+    )
+    for box, info in boxes.items():
+        n = last_of_box[box]
+        role = (
+            "loss"
+            if n is root
+            else ("intermediate" if n.parents else ("parameter" if is_param(n) else "input"))
+        )
+        rows = []
+        if info["group"] is not None:
+            rows.append(f"<B>{esc(info['group'])}</B> ({info['count']} nodes)")
+        label = getattr(n, "label", "") or ""
+        if label:
+            rows.append(f"out: {esc(label)}" if info["group"] is not None else f"<B>{esc(label)}</B>")
+        if tensor:
+            rows.append(f"{esc(tuple(n.data.shape))} {esc(str(n.data.dtype))}")
+        else:
+            rows.append(f"data {fmt(n.data, decimals)}")
+            rows.append(f"grad {fmt(n.grad, decimals)}")
+        cells = "".join(f"<TR><TD>{r}</TD></TR>" for r in rows)
+        g.node(
+            box,
+            id=box,
+            shape="plain",
+            label=f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+            f'BGCOLOR="{ROLE_COLOURS[role]}" COLOR="{ROLE_BORDERS[role]}" STYLE="rounded">{cells}</TABLE>>',
+        )
+    seen = set()
+    for n in topo:
+        head = key_to_box[id(n)]
+        for p in n.parents:
+            tail = key_to_box[id(p)]
+            if tail != head and (tail, head) not in seen:
+                seen.add((tail, head))
+                g.edge(tail, head, id=f"e_{tail}_{head}")
+    return g

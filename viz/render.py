@@ -1,0 +1,134 @@
+"""``render``: write a diagram to .svg/.png/.pdf/.dot, atomically and without stray files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import graphviz
+
+SUPPORTED_FORMATS = ("svg", "png", "pdf", "dot")
+
+INSTALL_HINT = (
+    "install Graphviz: `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) "
+    "or `conda install graphviz`"
+)
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Graphviz's layout program (``dot``, or ``neato`` for network diagrams) is not installed.
+
+    Building diagrams and writing ``.dot`` files work without it; rendering to SVG, PNG or PDF
+    does not.
+
+    Example:
+        >>> issubclass(GraphvizNotFoundError, RuntimeError)
+        True
+    """
+
+
+def _program(diagram) -> str:
+    return getattr(diagram, "engine", None) or "dot"
+
+
+def check_graphviz(program: str = "dot") -> None:
+    """Raise :class:`GraphvizNotFoundError` naming ``program`` unless it is on the PATH.
+
+    Example:
+        >>> check_graphviz("no-such-graphviz-program")
+        Traceback (most recent call last):
+        ...
+        viz.render.GraphvizNotFoundError: Graphviz's no-such-graphviz-program program was not found ...
+    """
+    if shutil.which(program) is None:
+        raise GraphvizNotFoundError(
+            f"Graphviz's {program} program was not found on the PATH, so the diagram cannot be "
+            f"rendered (building it and writing .dot text work without it); {INSTALL_HINT}"
+        )
+
+
+def pipe(diagram, fmt: str) -> bytes:
+    """The diagram rendered by Graphviz as bytes in format ``fmt`` (``dot`` needs no Graphviz)."""
+    if fmt == "dot":
+        return diagram.source.encode("utf-8")
+    program = _program(diagram)
+    check_graphviz(program)
+    try:
+        return diagram.pipe(format=fmt)
+    except graphviz.ExecutableNotFound as err:
+        raise GraphvizNotFoundError(
+            f"Graphviz's {program} program could not be run ({err}); {INSTALL_HINT}"
+        ) from err
+
+
+def format_of(path) -> str:
+    """The output format named by a path's suffix, or ``ValueError`` listing the supported ones.
+
+    Example:
+        >>> format_of("fig/graph.SVG")
+        'svg'
+    """
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix == "gv":
+        suffix = "dot"
+    if suffix not in SUPPORTED_FORMATS:
+        raise ValueError(
+            f"render: cannot tell the format of {str(path)!r} from its suffix {Path(path).suffix!r}; "
+            f"supported: {', '.join('.' + f for f in SUPPORTED_FORMATS)}"
+        )
+    return suffix
+
+
+def write_atomic(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    A reader never sees a half-written file, and a failure leaves nothing behind.  The OS error
+    of an unwritable folder is raised with the requested path in it.
+    """
+    path = Path(path)
+    folder = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise type(err)(err.errno, f"{err.strerror} (cannot write into {str(folder)!r})", str(path)) from err
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def render(diagram, path) -> Path:
+    """Write ``diagram`` (a ``graphviz.Digraph``) to ``path``; the format comes from the suffix.
+
+    Supported suffixes: ``.svg``, ``.png``, ``.pdf`` (need Graphviz's ``dot``; a missing program
+    raises :class:`GraphvizNotFoundError` saying how to install it) and ``.dot`` (the DOT text,
+    no Graphviz needed).  Only ``path`` is written (no stray ``.gv`` file), atomically.  An
+    unknown suffix raises ``ValueError`` listing the supported ones; an unwritable folder raises
+    the OS error naming the path.  Returns the path written.
+
+    Example:
+        >>> import tempfile, os, viz
+        >>> from autograd_nn import Value
+        >>> y = Value(2.0, label="x") * 3; y.backward()
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     p = viz.render(viz.draw_graph(y), os.path.join(d, "g.dot"))
+        ...     sorted(os.listdir(d))
+        ['g.dot']
+    """
+    if not (hasattr(diagram, "source") and hasattr(diagram, "pipe")):
+        raise TypeError(
+            f"render: expected a graphviz diagram (as draw_graph returns), got {type(diagram).__name__}"
+        )
+    fmt = format_of(path)
+    data = pipe(diagram, fmt)  # render first, so a Graphviz failure writes nothing
+    return write_atomic(path, data)

@@ -1,0 +1,263 @@
+"""``backward_steps``: the backward pass as frames, one per node in the order backward visits them."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from pathlib import Path
+
+import graphviz
+
+from autograd_nn.graph import topological_order
+
+from ._sketch import build_sketch, node_name, parameter_rule, to_digraph, value_label
+from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, esc, factor, fmt
+from .render import pipe, write_atomic
+
+CURRENT = "#ff7f0e"
+_counter = itertools.count(1)
+
+
+def replay_backward(root, topo=None, seed: float = 1.0):
+    """This pass's gradients computed from the local derivatives, without touching the graph.
+
+    Returns ``(order, grads, contributions)``: the nodes in the order backward visits them
+    (reverse topological), ``grads[id(node)]`` = d root / d node, and for each node the list of
+    ``(consumer, parent_index, local, consumer_grad)`` terms its gradient is the sum of.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> x = Value(3.0); y = x * x
+        >>> order, grads, parts = replay_backward(y)
+        >>> grads[id(x)], len(parts[id(x)])
+        (6.0, 2)
+    """
+    topo = topo if topo is not None else topological_order(root)
+    grads = {id(n): 0.0 for n in topo}
+    contributions: dict[int, list] = {id(n): [] for n in topo}
+    grads[id(root)] = float(seed)
+    order = list(reversed(topo))
+    for node in order:
+        g = grads[id(node)]
+        for i, (parent, d) in enumerate(zip(node.parents, node.local)):
+            grads[id(parent)] += d * g
+            contributions[id(parent)].append((node, i, d, g))
+    return order, grads, contributions
+
+
+class BackwardSteps:
+    """The frames of a backward pass, as ``graphviz.Digraph`` objects plus their captions.
+
+    ``frames[k]`` shows the graph when backward visits ``order[k]``: that node is outlined in
+    orange, nodes visited before it show their gradients, the rest show "?".  All frames share
+    the node ids and layout of :func:`viz.draw_graph`.  ``write(out_dir)`` writes numbered SVG
+    files and a self-contained HTML page; in Jupyter the object shows the stepper inline.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> import viz
+        >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
+        >>> steps = viz.backward_steps(y)
+        >>> len(steps), steps.captions[-1]
+        (2, 'step 2/2: ∂y/∂x = 3.0000 × 1.0000 + 3.0000 × 1.0000 = 6.0000')
+    """
+
+    def __init__(self, frames, captions, order) -> None:
+        self.frames: list[graphviz.Digraph] = frames
+        self.captions: list[str] = captions
+        self.order: list = order
+        self._svgs: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def svgs(self) -> list[str]:
+        """Each frame rendered to SVG text by Graphviz's dot (cached)."""
+        if self._svgs is None:
+            self._svgs = [pipe(f, "svg").decode("utf-8") for f in self.frames]
+        return self._svgs
+
+    def frame_names(self) -> list[str]:
+        width = max(3, len(str(len(self.frames))))
+        return [f"step_{k + 1:0{width}d}.svg" for k in range(len(self.frames))]
+
+    def write(self, out_dir, html_name: str = "backward.html") -> list[Path]:
+        """Write ``step_001.svg``... and ``html_name`` into ``out_dir``; return the paths written.
+
+        Everything is rendered before the first file is written, so a missing Graphviz leaves
+        no partial set of frames behind.
+        """
+        out = Path(out_dir)
+        svgs = self.svgs()
+        page = self.html(title="Backward pass").encode("utf-8")
+        out.mkdir(parents=True, exist_ok=True)
+        # The page goes last: if writing stops half-way, no page claims a complete set of frames.
+        written = []
+        for name, svg in zip(self.frame_names(), svgs):
+            written.append(write_atomic(out / name, svg.encode("utf-8")))
+        written.append(write_atomic(out / html_name, page))
+        return written
+
+    def html(self, title: str = "Backward pass", standalone: bool = True) -> str:
+        """The stepper page: every frame's SVG inlined, previous/next buttons, arrow keys."""
+        uid = f"viz-steps-{next(_counter)}"
+        parts = []
+        for k, (svg, caption) in enumerate(zip(self.svgs(), self.captions)):
+            hidden = "" if k == 0 else " hidden"
+            parts.append(
+                f'<div class="frame" id="{uid}-frame-{k + 1}" data-step="{k + 1}"{hidden}>'
+                f'<p class="caption">{html.escape(caption)}</p>{_inline_svg(svg, f"{uid}-f{k + 1}-")}</div>'
+            )
+        n = len(self.frames)
+        body = f"""<div class="viz-steps" id="{uid}" tabindex="0">
+<div class="controls">
+<button type="button" class="prev" id="{uid}-prev">&#9664; previous</button>
+<span class="counter" id="{uid}-counter">1 / {n}</span>
+<button type="button" class="next" id="{uid}-next">next &#9654;</button>
+</div>
+{"".join(parts)}
+</div>
+<script>
+(function () {{
+  var root = document.getElementById("{uid}");
+  var frames = root.querySelectorAll(".frame");
+  var counter = document.getElementById("{uid}-counter");
+  var current = 0;
+  function show(k) {{
+    current = Math.max(0, Math.min(frames.length - 1, k));
+    for (var i = 0; i < frames.length; i++) {{ frames[i].hidden = (i !== current); }}
+    counter.textContent = (current + 1) + " / " + frames.length;
+  }}
+  document.getElementById("{uid}-prev").addEventListener("click", function () {{ show(current - 1); }});
+  document.getElementById("{uid}-next").addEventListener("click", function () {{ show(current + 1); }});
+  document.addEventListener("keydown", function (ev) {{
+    if (ev.key === "ArrowRight" || ev.key === "ArrowDown") {{
+      show(current + 1); ev.preventDefault();
+    }} else if (ev.key === "ArrowLeft" || ev.key === "ArrowUp") {{
+      show(current - 1); ev.preventDefault();
+    }}
+  }});
+  show(0);
+}})();
+</script>"""
+        if not standalone:
+            return body
+        return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
+.controls {{ margin-bottom: 0.5em; }}
+.controls button {{ font-size: 1.1em; }}
+.caption {{ font-size: 1.2em; }}
+.frame svg {{ max-width: 100%; height: auto; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>Use the buttons or the arrow keys to step through the backward pass.</p>
+{body}
+</body>
+</html>
+"""
+
+    def _repr_html_(self) -> str:
+        return self.html(standalone=False)
+
+
+_XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+_SVG_ID = re.compile(r'(\sid=")([^"]*)"')
+_SVG_REF = re.compile(r'(\s(?:xlink:)?href="#)([^"]*)"')
+
+
+def _inline_svg(svg: str, prefix: str) -> str:
+    """An SVG document ready to sit inside HTML: no XML prologue, ids unique to its frame."""
+    svg = _XML_PROLOGUE.sub("", svg, count=1)
+    svg = _SVG_ID.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', svg)
+    return _SVG_REF.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', svg)
+
+
+def backward_steps(
+    root,
+    out_dir=None,
+    *,
+    decimals: int = 4,
+    symbols: bool = True,
+    model=None,
+    params=None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> BackwardSteps:
+    """The backward pass of ``root`` as frames, one per node in the order backward visits them.
+
+    The gradients are recomputed by replaying the backward loop on the stored local derivatives
+    (the graph is not modified, and what ``.grad`` holds does not matter).  In frame k the node
+    being visited is outlined in orange with the edges to its parents highlighted (the class
+    ``current-edge``), earlier nodes show their now final gradient, later ones "?", and the
+    caption writes the sum that gives the current gradient.  With ``out_dir`` the frames are
+    written at once (see :meth:`BackwardSteps.write`).
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> import viz
+        >>> x = Value(2.0, label="x"); y = (x * 3).tanh(); y.label = "y"
+        >>> steps = viz.backward_steps(y)
+        >>> [node.label or node.op for node in steps.order]
+        ['y', '*', 'x']
+    """
+    where = "backward_steps"
+    tensor = check_root(root, where)
+    if tensor:
+        raise TypeError(
+            f"{where}: the stepper replays scalar local derivatives; a Tensor graph has none to show "
+            f"(draw it with viz.draw_graph)"
+        )
+    decimals = check_decimals(decimals)
+    topo = topological_order(root)
+    check_limit(len(topo), max_nodes, where, collapsible=False)
+    base = build_sketch(root, False, decimals, parameter_rule(model, params), symbols, topo=topo)
+    order, grads, contributions = replay_backward(root, topo)
+    r = node_name(root) or "root"
+    frames, captions = [], []
+    visited: set[int] = set()
+    for k, node in enumerate(order):
+        visited.add(id(node))
+        sketch = base.copy()
+        for vn in sketch.values:
+            known = id(vn.node) in visited
+            current = vn.node is node
+            sketch.node_attrs[vn.id]["label"] = value_label(
+                vn,
+                False,
+                decimals,
+                grad_text=fmt(grads[id(vn.node)], decimals) if known else "?",
+                border=CURRENT if current else None,
+                border_width=4 if current else 1,
+                grey=not known,
+            )
+        for e in sketch.edges:
+            if e.child is node:
+                e.attrs.update({"color": CURRENT, "penwidth": "2.5", "class": "current-edge"})
+        name = node_name(node) or f"({node.op or 'leaf'})"
+        if node is root:
+            text = (
+                f"∂{r}/∂{r} = 1 (start)"
+                if grads[id(node)] == 1.0
+                else f"{name}: seed {fmt(grads[id(node)], decimals)}"
+            )
+        else:
+            terms = " + ".join(
+                f"{factor(d, decimals)} × {factor(g, decimals)}" for _, _, d, g in contributions[id(node)]
+            )
+            text = f"∂{r}/∂{name} = {terms or '0'} = {fmt(grads[id(node)], decimals)}"
+        caption = f"step {k + 1}/{len(order)}: {text}"
+        sketch.graph_attrs["label"] = f"<<B>{esc(caption)}</B>>"
+        sketch.graph_attrs["labelloc"] = "t"
+        frames.append(to_digraph(sketch, name=f"backward_step_{k + 1}"))
+        captions.append(caption)
+    steps = BackwardSteps(frames, captions, order)
+    if out_dir is not None:
+        steps.write(out_dir)
+    return steps
