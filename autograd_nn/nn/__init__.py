@@ -8,5 +8,7 @@ Example:
 
 from .module import Module
 from .scalar import MLP, TLU, Layer, Neuron, TLUNetwork
+from .tensor_layers import Identity, Linear, ReLU, Sequential, Sigmoid, Step, Tanh
 
 __all__ = ["MLP", "TLU", "Layer", "Module", "Neuron", "TLUNetwork"]
+__all__ += ["Identity", "Linear", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh"]
