@@ -1,0 +1,114 @@
+"""``python -m viz xor --out DIR [--format svg|png|pdf]``: the lecture's worked example, drawn.
+
+Builds the slides' 2-2-1 sigmoid XOR network with input (1, 0) and target 1, runs forward and
+backward, prints the slide-style table of deltas and weight updates, and writes into DIR:
+
+- ``network.<fmt>``: the network as the lecture draws it
+- ``graph.<fmt>``: the full computation graph with data, grads and local derivatives
+- ``paths/path_<name>.<fmt>``: every gradient path to each parameter (w_DA ... w_GF) and input (x1, x2)
+- ``backward/step_NNN.svg`` and ``backward/backward.html``: the backward pass, step by step
+
+Example:
+    >>> from viz.__main__ import planned_files
+    >>> len(planned_files("figs", "svg", ["w_DA"], 2))
+    6
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._util import id_part
+from .render import SUPPORTED_FORMATS, GraphvizNotFoundError, check_graphviz, pipe, write_atomic
+
+FORMATS = tuple(f for f in SUPPORTED_FORMATS if f != "dot")
+
+
+def planned_files(out, fmt: str, names, n_frames: int) -> list[Path]:
+    """Every file ``xor`` writes, in the order it writes them (the CLI promises exactly these).
+
+    ``names`` are the nodes that get a gradient-path diagram; ``n_frames`` is the number of
+    backward steps.
+    """
+    out = Path(out)
+    files = [out / f"network.{fmt}", out / f"graph.{fmt}"]
+    files += [out / "paths" / f"path_{id_part(name)}.{fmt}" for name in names]
+    width = max(3, len(str(n_frames)))
+    files += [out / "backward" / f"step_{k + 1:0{width}d}.svg" for k in range(n_frames)]
+    files.append(out / "backward" / "backward.html")
+    return files
+
+
+def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
+    """Draw the worked XOR example into ``out``; print the delta table; return the files written.
+
+    Everything is rendered in memory first, so a missing Graphviz writes nothing.
+    """
+    from autograd_nn.lecture import delta_table, worked_example
+
+    from . import backward_steps, draw_gradient_paths, draw_graph, draw_network
+
+    stream = stream or sys.stdout
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}")
+    check_graphviz("dot")
+    check_graphviz("neato")
+    ex = worked_example()
+    model, root = ex.model, ex.error
+    print(
+        f"The lecture's XOR network, input ({', '.join(f'{x.data:g}' for x in ex.inputs)}), "
+        f"target {ex.target:g}: y = {ex.output.data:.4f}, E = {root.data:.4f}\n",
+        file=stream,
+    )
+    print(delta_table(model, [x.data for x in ex.inputs], [ex.target], ex.learning_rate), file=stream)
+
+    targets = [(name, p) for name, p in model.named_parameters()]
+    targets += [(x.label or f"x{k + 1}", x) for k, x in enumerate(ex.inputs)]
+    diagrams = [
+        draw_network(model),
+        draw_graph(root, model=model, decimals=decimals),
+    ]
+    diagrams += [draw_gradient_paths(root, node, model=model, decimals=decimals) for _, node in targets]
+    steps = backward_steps(root, model=model, decimals=decimals)
+
+    files = planned_files(out, fmt, [name for name, _ in targets], len(steps))
+    contents = [pipe(d, fmt) for d in diagrams]
+    contents += [svg.encode("utf-8") for svg in steps.svgs()]
+    contents.append(steps.html(title="Backward pass of the lecture's XOR example").encode("utf-8"))
+    assert len(contents) == len(files)
+    for folder in sorted({f.parent for f in files}):
+        folder.mkdir(parents=True, exist_ok=True)
+    for path, data in zip(files, contents):
+        write_atomic(path, data)
+
+    r = root.label or "E"
+    print(f"\nWrote {len(files)} files into {Path(out)}:", file=stream)
+    print(f"  network diagram      {files[0]}", file=stream)
+    print(f"  computation graph    {files[1]}", file=stream)
+    for (name, node), path in zip(targets, files[2:]):
+        print(f"  gradient paths       {path}   (∂{r}/∂{name} = {node.grad:.4f})", file=stream)
+    print(f"  backward stepper     {files[-1]}   ({len(steps)} frames beside it)", file=stream)
+    return files
+
+
+def main(argv=None) -> int:
+    """The command line; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m viz", description="Lecture diagrams of autograd_nn.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("xor", help="the lecture's worked XOR example: table, network, graph, paths, stepper")
+    p.add_argument("--out", required=True, help="folder to write the diagrams into (made if missing)")
+    p.add_argument("--format", default="svg", choices=FORMATS, help="format of the diagrams (default svg)")
+    p.add_argument("--decimals", type=int, default=4, help="decimals shown for numbers (default 4)")
+    args = parser.parse_args(argv)
+    try:
+        xor(args.out, args.format, args.decimals)
+    except (GraphvizNotFoundError, OSError, ValueError) as err:
+        print(f"python -m viz {args.command}: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
