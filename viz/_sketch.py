@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import graphviz
+import numpy as np
 
 from autograd_nn.graph import topological_order
 
@@ -249,8 +250,8 @@ def value_label(
     if name:
         rows.append(f"<B>{esc(name)}</B>")
     if tensor:
-        rows.append(f"{esc(n.op or 'leaf')} {esc(tuple(n.data.shape))}")
-        rows.append(esc(str(n.data.dtype)))
+        rows.append(f"{esc(n.op or 'leaf')} {esc(tuple(np.shape(n.data)))}")
+        rows.append(esc(str(np.asarray(n.data).dtype)))
     else:
         rows.append(f"data {fmt(n.data, decimals)}")
         if grad_text is None:

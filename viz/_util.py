@@ -29,8 +29,14 @@ def is_module(obj) -> bool:
 
 
 def is_tensor_node(node) -> bool:
-    """A Tensor of the tensor engine (or anything keeping the node protocol over an ndarray)."""
-    return isinstance(getattr(node, "data", None), np.ndarray)
+    """A Tensor of the tensor engine (or anything keeping the node protocol over numpy data)."""
+    try:
+        from autograd_nn import Tensor
+    except ImportError:  # the tensor engine is optional to the diagrams
+        Tensor = None
+    if Tensor is not None and isinstance(node, Tensor):
+        return True
+    return isinstance(getattr(node, "data", None), (np.ndarray, np.generic))
 
 
 def check_root(root, where: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphviz
+import numpy as np
 
 from autograd_nn.graph import topological_order
 
@@ -133,7 +134,7 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes) -> graphviz.Di
         if label:
             rows.append(f"out: {esc(label)}" if info["group"] is not None else f"<B>{esc(label)}</B>")
         if tensor:
-            rows.append(f"{esc(tuple(n.data.shape))} {esc(str(n.data.dtype))}")
+            rows.append(f"{esc(tuple(np.shape(n.data)))} {esc(str(np.asarray(n.data).dtype))}")
         else:
             rows.append(f"data {fmt(n.data, decimals)}")
             rows.append(f"grad {fmt(n.grad, decimals)}")

@@ -238,7 +238,7 @@ def backward_steps(
                 grey=not known,
             )
         for e in sketch.edges:
-            if e.child is node:
+            if e.child is node and e.index >= 0:
                 e.attrs.update({"color": CURRENT, "penwidth": "2.5", "class": "current-edge"})
         name = node_name(node) or f"({node.op or 'leaf'})"
         if node is root:

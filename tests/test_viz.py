@@ -1,0 +1,416 @@
+"""viz diagrams checked from the DOT source and the builders (no Graphviz binary needed)."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import viz
+from autograd_nn import Tensor, Value
+from autograd_nn.graph import topological_order
+from autograd_nn.lecture import worked_example
+from viz.steps import replay_backward
+
+PARAMS = ["w_DA", "w_DB", "w_DC", "w_EA", "w_EB", "w_EC", "w_GD", "w_GE", "w_GF"]
+NUMBER = r"-?\d+\.\d+(?:e[+-]\d+)?|nan|inf|-inf"
+
+
+# -- helpers written independently of viz ---------------------------------------------------------
+
+
+def sigmoid(s):
+    return 1.0 / (1.0 + math.exp(-s))
+
+
+def xor_error(p):
+    """E of the lecture's worked example from plain numbers: the reference for finite differences."""
+    x1, x2 = p["x1"], p["x2"]
+    h_d = sigmoid(p["w_DA"] * x1 + p["w_DB"] * x2 + p["w_DC"])
+    h_e = sigmoid(p["w_EA"] * x1 + p["w_EB"] * x2 + p["w_EC"])
+    y = sigmoid(p["w_GD"] * h_d + p["w_GE"] * h_e + p["w_GF"])
+    return 0.5 * (1.0 - y) ** 2
+
+
+def finite_difference(name, eps=1e-6):
+    ex = worked_example()
+    base = {n: p.data for n, p in ex.model.named_parameters()}
+    base.update({x.label: x.data for x in ex.inputs})
+    up, down = dict(base), dict(base)
+    up[name] += eps
+    down[name] -= eps
+    return (xor_error(up) - xor_error(down)) / (2 * eps)
+
+
+def labelled_example():
+    """The worked example with every unlabelled node given a label, so DOT ids are all known."""
+    ex = worked_example()
+    for k, n in enumerate(topological_order(ex.error)):
+        if not n.label:
+            n.label = f"n{k}"
+    return ex
+
+
+def nodes_by_label(root):
+    return {n.label: n for n in topological_order(root)}
+
+
+def search_paths(node, leaf):
+    """Every path from node down to leaf, by plain recursion (a different algorithm from viz's)."""
+    if node is leaf:
+        return [[]]
+    found = []
+    for i, parent in enumerate(node.parents):
+        for rest in search_paths(parent, leaf):
+            found.append([(node, i)] + rest)
+    return found
+
+
+EDGE = re.compile(r"^\t+(\S+) -> (\S+) \[(.*)\]$", re.M)
+
+
+def dot_edges(source):
+    """(tail, head, attribute text) of every edge in DOT text as the graphviz package writes it."""
+    return EDGE.findall(source)
+
+
+def attr(text, name):
+    m = re.search(rf'(?<![\w-]){name}=("(?:[^"\\]|\\.)*"|<.*?>(?= \w+=|$)|\S+)', text)
+    if not m:
+        return None
+    v = m.group(1)
+    return v[1:-1] if v.startswith('"') else v
+
+
+def edge_id(attrs):
+    return attr(attrs, "id")
+
+
+def last_number(label):
+    return float(re.findall(NUMBER, label)[-1])
+
+
+# -- draw_graph -----------------------------------------------------------------------------------
+
+
+def test_same_network_gives_identical_dot_text():
+    a = viz.draw_graph(worked_example().error).source
+    b = viz.draw_graph(worked_example().error).source
+    assert a == b
+    assert "0x" not in a  # no id() anywhere
+
+
+def test_dot_text_is_identical_across_processes():
+    code = (
+        "import viz; from autograd_nn.lecture import worked_example; "
+        "print(viz.draw_graph(worked_example().error).source)"
+    )
+    outs = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        outs.add(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+            ).stdout
+        )
+    assert len(outs) == 1
+
+
+def test_node_and_cluster_ids_are_stable_names():
+    source = viz.draw_graph(worked_example().error).source
+    for name in PARAMS + ["x1", "x2", "s_D", "h_D", "s_E", "h_E", "s_G", "y_G", "E"]:
+        assert re.search(rf"^\t+{name} \[", source, re.M), name
+    for cluster in ("cluster_D", "cluster_E", "cluster_G"):
+        assert f"subgraph {cluster} {{" in source
+    # the nodes a neuron computes sit in its cluster
+    block_d = source.split("subgraph cluster_D {")[1].split("}")[0]
+    for name in ("w_DA", "w_DB", "w_DC", "s_D", "h_D"):
+        assert re.search(rf"^\t+{name} \[", block_d, re.M)
+    assert "w_GD [" not in block_d
+
+
+def test_every_edge_label_is_the_engines_local_derivative():
+    ex = labelled_example()
+    nodes = nodes_by_label(ex.error)
+    dot = viz.draw_graph(ex.error, decimals=6)
+    checked = 0
+    for tail, head, attrs in dot_edges(dot.source):
+        eid = edge_id(attrs)
+        m = re.fullmatch(r"e_(.+)_(\d+)", eid)
+        if m is None:
+            assert eid.endswith("_out") and "label" not in attrs
+            continue
+        child, i = nodes[m.group(1)], int(m.group(2))
+        assert tail == child.parents[i].label and head == f"{child.label}__op"
+        assert last_number(attr(attrs, "label")) == pytest.approx(child.local[i], abs=5e-7)
+        checked += 1
+    assert checked == sum(len(n.parents) for n in topological_order(ex.error))
+
+
+def test_edge_symbols_name_the_derivative_and_the_matching_input():
+    source = viz.draw_graph(worked_example().error).source
+    assert "∂s_G/∂w_GD = h_D = 0.9002" in source
+    assert "∂s_D/∂w_DA = x1 = 1.0000" in source
+    assert "∂s_G/∂h_D = w_GD = 4.5000" in source
+    assert "∂s_D/∂w_DC = 1.0000" in source  # the bias: no partner
+    plain = viz.draw_graph(worked_example().error, symbols=False).source
+    assert "∂" not in plain
+
+
+def test_value_nodes_show_name_data_grad_with_chosen_decimals():
+    ex = worked_example()
+    source = viz.draw_graph(ex.error).source
+    h_d = ex.hidden[0]
+    assert f"data {h_d.data:.4f}" in source and f"grad {h_d.grad:.4f}" in source
+    two = viz.draw_graph(ex.error, decimals=2).source
+    assert f"data {h_d.data:.2f}<" in two and "data 0.9002" not in two
+    with pytest.raises(ValueError, match="decimals"):
+        viz.draw_graph(ex.error, decimals=-1)
+
+
+def test_op_nodes_are_small_and_show_constants():
+    x = Value(2.0, label="x")
+    y = ((x * 0.999 + 1) ** 2).tanh().relu()
+    z = (3.0 - y).sigmoid()
+    source = viz.draw_graph(z).source
+    for text in ("<× 0.999>", "<+ 1>", "<x**2>", "<tanh>", "<relu>", "<3 − x>", "<σ>"):
+        assert text in source, text
+    assert len(re.findall(r"^\t+\S+__op \[", source, re.M)) == 7
+
+
+def fill_of(source, node_id):
+    m = re.search(rf"^\t+{node_id} \[label=<<TABLE[^>]*BGCOLOR=\"(#[0-9a-f]+)\"", source, re.M)
+    return m.group(1)
+
+
+def test_roles_have_distinct_colours():
+    ex = worked_example()
+    source = viz.draw_graph(ex.error).source
+    colours = {name: fill_of(source, name) for name in ("x1", "w_DA", "h_D", "E")}
+    assert len(set(colours.values())) == 4
+    assert fill_of(source, "x2") == colours["x1"] and fill_of(source, "w_GF") == colours["w_DA"]
+    # with model= the parameters are exactly the model's
+    with_model = viz.draw_graph(ex.error, model=ex.model).source
+    assert fill_of(with_model, "w_DA") == colours["w_DA"] and fill_of(with_model, "x1") == colours["x1"]
+    only_x1 = viz.draw_graph(ex.error, params=[ex.inputs[0]]).source
+    assert fill_of(only_x1, "x1") == colours["w_DA"] and fill_of(only_x1, "w_DA") == colours["x1"]
+
+
+def test_gradient_colour_mode_shows_sign_and_magnitude():
+    ex = worked_example()
+    source = viz.draw_graph(ex.error, color="grad").source
+    pos, neg, zero = fill_of(source, "w_EA"), fill_of(source, "w_DA"), fill_of(source, "w_DB")
+    assert zero == "#ffffff" and pos != neg
+
+    def rgb(c):
+        return [int(c[k : k + 2], 16) for k in (1, 3, 5)]
+
+    assert rgb(pos)[2] > rgb(pos)[0] and rgb(neg)[0] > rgb(neg)[2]  # blue positive, red negative
+    assert sum(rgb(fill_of(source, "E"))) < sum(rgb(fill_of(source, "w_GE")))  # larger |grad| deeper
+    with pytest.raises(ValueError, match="color"):
+        viz.draw_graph(ex.error, color="rainbow")
+
+
+def test_user_labels_are_escaped_in_html_labels():
+    a = Value(1.0, label='a<b> & "c"')
+    y = a * 2
+    y.label = "y<1"
+    source = viz.draw_graph(y).source
+    assert "a&lt;b&gt; &amp; &quot;c&quot;" in source and "y&lt;1" in source
+    assert "a<b>" not in source
+
+
+def test_node_limit_and_collapsed_view():
+    ex = worked_example()
+    n = len(topological_order(ex.error))
+    with pytest.raises(ValueError, match=rf"max_nodes={n}.*collapse=True"):
+        viz.draw_graph(ex.error, max_nodes=5)
+    viz.draw_graph(ex.error, max_nodes=n)
+    collapsed = viz.draw_graph(ex.error, max_nodes=10, collapse=True).source
+    for cluster in ("cluster_D", "cluster_E", "cluster_G"):
+        assert re.search(rf"^\t+{cluster} \[", collapsed, re.M)
+    assert "subgraph" not in collapsed
+    assert "e_cluster_D_cluster_G" in collapsed and "e_x1_" in collapsed.replace("x1_", "x1_")
+
+
+def test_bad_input_names_what_was_passed():
+    with pytest.raises(TypeError, match="got float"):
+        viz.draw_graph(3.0)
+    with pytest.raises(TypeError, match="got list"):
+        viz.draw_graph([Value(1.0)])
+    with pytest.raises(TypeError, match="MLP.*draw_network"):
+        viz.draw_graph(worked_example().model)
+    with pytest.raises(TypeError, match="got str"):
+        viz.draw_network("net")
+    with pytest.raises(TypeError, match="draw_graph"):
+        viz.draw_network(Value(1.0))
+    with pytest.raises(TypeError, match="got int"):
+        viz.backward_steps(5)
+
+
+def test_tensor_graph_shows_op_shape_and_dtype():
+    x = Tensor(np.ones((4, 3), dtype=np.float32), label="X")
+    w = Tensor(np.ones((3, 2), dtype=np.float32), requires_grad=True, label="W")
+    loss = (x @ w).relu().sum()
+    loss.label = "loss"
+    loss.backward()
+    source = viz.draw_graph(loss).source
+    assert "leaf (4, 3)" in source and "@ (4, 2)" in source and "float32" in source
+    assert "data " not in source
+    assert fill_of(source, "W") != fill_of(source, "X")  # W requires grad: a parameter
+    paths = viz.draw_gradient_paths(loss, w).source
+    assert paths.count('class="gradient-path') == 3
+
+
+# -- draw_gradient_paths --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PARAMS + ["x1", "x2"])
+def test_highlighted_edges_are_exactly_the_paths(name):
+    ex = labelled_example()
+    nodes = nodes_by_label(ex.error)
+    leaf = nodes[name]
+    paths = search_paths(ex.error, leaf)
+    expected = {f"e_{n.label}_{i}" for path in paths for n, i in path}
+    dot = viz.draw_gradient_paths(ex.error, leaf)
+    highlighted = {edge_id(a) for _, _, a in dot_edges(dot.source) if 'class="gradient-path' in a}
+    assert highlighted == expected
+    # same ids, edges and order as draw_graph: only attributes differ
+    plain = viz.draw_graph(ex.error)
+    assert [(t, h, edge_id(a)) for t, h, a in dot_edges(plain.source)] == [
+        (t, h, edge_id(a)) for t, h, a in dot_edges(dot.source)
+    ]
+    assert re.findall(r"^\t+(\S+) \[", plain.source, re.M) == re.findall(r"^\t+(\S+) \[", dot.source, re.M)
+    # every other edge into an op is greyed
+    for _, _, a in dot_edges(dot.source):
+        if edge_id(a) not in expected and not edge_id(a).endswith("_out"):
+            assert 'color="#c8c8c8"' in a
+
+
+@pytest.mark.parametrize("name", PARAMS + ["x1", "x2"])
+def test_path_products_sum_to_the_gradient_and_finite_differences(name):
+    ex = worked_example()
+    leaf = nodes_by_label(ex.error)[name]
+    products = [math.prod(n.local[i] for n, i in p) for p in search_paths(ex.error, leaf)]
+    assert [p for _, p in viz.path_products(ex.error, leaf)] == pytest.approx(products, rel=1e-12)
+    assert math.fsum(products) == pytest.approx(leaf.grad, rel=1e-9, abs=1e-15)
+    assert math.fsum(products) == pytest.approx(finite_difference(name), rel=1e-5, abs=1e-9)
+    caption = viz.draw_gradient_paths(ex.error, leaf, decimals=6).graph_attr["label"]
+    for number in products + [leaf.grad]:
+        text = f"{number:.6f}"
+        assert (text if float(text) != 0.0 else "0.000000") in caption
+
+
+def test_inputs_have_two_coloured_paths_and_their_sum():
+    ex = worked_example()
+    x1 = ex.inputs[0]
+    dot = viz.draw_gradient_paths(ex.error, x1)
+    caption = dot.graph_attr["label"]
+    assert "2 paths" in caption and "path 1:" in caption and "path 2:" in caption
+    assert f"sum = {x1.grad:.4f}" in caption
+    edges = [a for _, _, a in dot_edges(dot.source) if 'class="gradient-path' in a]
+    own = [a for a in edges if "path-0 path-1" not in a]
+    assert {attr(a, "color") for a in own} == {viz.paths.PATH_COLOURS[0], viz.paths.PATH_COLOURS[1]}
+    shared = [a for a in edges if "path-0 path-1" in a]  # the edges from h/s_G up to E
+    assert shared and all(":" in attr(a, "color") for a in shared)
+
+
+def test_a_node_used_twice_gives_two_paths():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    y.backward()
+    dot = viz.draw_gradient_paths(y, x)
+    assert dot.source.count('class="gradient-path') == 2
+    assert "sum = 6.0000" in dot.graph_attr["label"]
+
+
+def test_leaf_not_in_graph():
+    ex = worked_example()
+    stranger = Value(1.0, label="stranger")
+    with pytest.raises(ValueError, match="stranger.*not in the graph"):
+        viz.draw_gradient_paths(ex.error, stranger)
+    with pytest.raises(TypeError, match="leaf"):
+        viz.draw_gradient_paths(ex.error, "w_DA")
+
+
+# -- draw_network ---------------------------------------------------------------------------------
+
+
+def pos_of(source, node_id):
+    m = re.search(rf'^\t+{node_id} \[.*pos="(-?[\d.]+),(-?[\d.]+)!"', source, re.M)
+    return float(m.group(1)), float(m.group(2))
+
+
+def test_network_diagram_is_the_lecture_picture():
+    ex = worked_example()
+    dot = viz.draw_network(ex.model)
+    source = dot.source
+    assert dot.engine == "neato"
+    x1, x2 = pos_of(source, "x1"), pos_of(source, "x2")
+    assert x1[0] == x2[0] and x1[1] > x2[1]  # x1 above x2
+    d, e, g = pos_of(source, "D"), pos_of(source, "E"), pos_of(source, "G")
+    assert x1[0] < d[0] == e[0] < g[0] and d[1] > e[1]
+    assert pos_of(source, "bias1")[0] == x1[0] and pos_of(source, "bias2")[0] == d[0]
+    assert ">A<" in source and ">C<" in source and ">F<" in source  # names read from w_DA, w_DC, w_GF
+    assert source.count("sigmoid") == 3
+    edges = {edge_id(a): (t, h, a) for t, h, a in dot_edges(source)}
+    for name, p in ex.model.named_parameters():
+        tail, head, a = edges[name]
+        assert head == name[2] and attr(a, "headlabel") == f"<{p.data:.2f}>"
+    assert edges["w_DA"][0] == "x1" and edges["w_DC"][0] == "bias1" and edges["w_GD"][0] == "D"
+    named = viz.draw_network(ex.model, weights="name").source
+    assert "headlabel=<w_GE>" in named
+    with pytest.raises(ValueError, match="weights"):
+        viz.draw_network(ex.model, weights="colour")
+
+
+def test_network_of_a_generic_mlp():
+    from autograd_nn.nn import MLP
+
+    model = MLP(3, [4, 2], seed=0)
+    source = viz.draw_network(model, input_names=["a", "b", "c"]).source
+    assert all(re.search(rf"^\t+x{k} \[", source, re.M) for k in (1, 2, 3))
+    assert len([e for e in dot_edges(source) if edge_id(e[2]).startswith("out_")]) == 2
+    # weights: 3*4 + 4 biases, 4*2 + 2 biases, then 2 output arrows
+    assert len(dot_edges(source)) == 16 + 10 + 2
+    with pytest.raises(ValueError, match="max_nodes"):
+        viz.draw_network(model, max_nodes=3)
+
+
+# -- backward_steps -------------------------------------------------------------------------------
+
+
+def test_backward_frames_follow_the_backward_order_without_touching_the_graph():
+    ex = worked_example()
+    before = [(n.data, n.grad) for n in topological_order(ex.error)]
+    steps = viz.backward_steps(ex.error)
+    assert [(n.data, n.grad) for n in topological_order(ex.error)] == before
+    topo = topological_order(ex.error)
+    assert steps.order == list(reversed(topo)) and len(steps) == len(topo)
+    _, grads, _ = replay_backward(ex.error)
+    for n in topo:
+        assert grads[id(n)] == pytest.approx(n.grad, rel=1e-12, abs=1e-15)
+    # frame k: the visited node outlined, known grads shown, the rest "?"
+    for k, frame in enumerate(steps.frames):
+        source = frame.source
+        assert source.count('COLOR="#ff7f0e"') == 1
+        assert source.count("grad ?") == len(topo) - (k + 1)
+    last = steps.frames[-1].source
+    assert "grad ?" not in last and f"grad {ex.inputs[0].grad:.4f}" in last
+    assert "E" == steps.order[0].label and steps.captions[0].startswith("step 1/20: ∂E/∂E = 1")
+    x1_step = [c for c in steps.captions if "∂E/∂x1 =" in c][0]
+    assert x1_step.count("×") == 2 and x1_step.endswith(f"= {ex.inputs[0].grad:.4f}")
+
+
+def test_backward_frames_mark_the_edges_being_used():
+    ex = worked_example()
+    steps = viz.backward_steps(ex.error)
+    k = [n.label for n in steps.order].index("s_D")
+    marked = [a for _, _, a in dot_edges(steps.frames[k].source) if "current-edge" in a]
+    assert len(marked) == len(ex.hidden[0].parents[0].parents)  # the edges into Σw·h of D
