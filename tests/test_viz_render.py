@@ -1,0 +1,302 @@
+"""viz output checked as Graphviz renders it: SVG parsed with xml.etree, files, the stepper page, the CLI.
+
+Tests that need Graphviz's ``dot`` skip when it is missing, except under CI=true where a missing
+``dot`` is a failure (CI installs it, so a skip there would hide a broken setup).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import viz
+from autograd_nn import Value
+from autograd_nn.graph import topological_order
+from autograd_nn.lecture import worked_example
+from viz.__main__ import main, planned_files
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def needs_dot():
+    """Skip without Graphviz, unless CI=true: there a missing dot fails the test."""
+    missing = [p for p in ("dot", "neato") if shutil.which(p) is None]
+    if missing:
+        message = f"Graphviz's {', '.join(missing)} not installed (apt-get install graphviz)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}, but CI=true: CI must install Graphviz")
+        pytest.skip(message)
+
+
+def parse_svg(data) -> ET.Element:
+    return ET.fromstring(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def groups(svg: ET.Element, cls: str) -> list[ET.Element]:
+    return [g for g in svg.iter(f"{SVG}g") if cls in (g.get("class") or "").split()]
+
+
+def texts(element: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in element.iter(f"{SVG}text")]
+
+
+def svg_of(diagram) -> ET.Element:
+    return parse_svg(diagram.pipe(format="svg"))
+
+
+# -- SVG from Graphviz ----------------------------------------------------------------------------
+
+
+def test_svg_of_the_computation_graph(needs_dot):
+    ex = worked_example()
+    topo = topological_order(ex.error)
+    svg = svg_of(viz.draw_graph(ex.error))
+    ops = [n for n in topo if n.parents]
+    assert len(groups(svg, "node")) == len(topo) + len(ops)
+    assert len(groups(svg, "edge")) == sum(len(n.parents) for n in topo) + len(ops)
+    assert sorted(g.get("id") for g in groups(svg, "cluster")) == ["cluster_D", "cluster_E", "cluster_G"]
+    words = set(texts(svg))
+    for n in topo:
+        assert f"data {n.data:.4f}".replace("-0.0000", "0.0000") in words
+        assert f"grad {n.grad:.4f}".replace("-0.0000", "0.0000") in words
+        if n.label:
+            assert n.label in words, n.label
+    # edge labels carry the local derivatives
+    by_id = {g.get("id"): g for g in groups(svg, "edge")}
+    s_g = ex.output.parents[0]
+    label = " ".join(texts(by_id["e_s_G_0"]))
+    assert label == f"∂s_G/∂w_GD = h_D = {s_g.local[0]:.4f}"
+
+
+def test_svg_of_gradient_paths_marks_highlighted_edges(needs_dot):
+    ex = worked_example()
+    x1 = ex.inputs[0]
+    svg = svg_of(viz.draw_gradient_paths(ex.error, x1))
+    hl = groups(svg, "gradient-path")
+    assert len(hl) == len({e for p in viz.path_products(ex.error, x1) for e in [(id(n), i) for n, i in p[0]]})
+    assert all("edge" in g.get("class").split() for g in hl)
+    assert {c for g in hl for c in g.get("class").split() if c.startswith("path-")} == {"path-0", "path-1"}
+    caption = " ".join(texts(svg))
+    assert f"sum = {x1.grad:.4f}" in caption
+    # same nodes and edges as the plain graph: only styling differs
+    plain = svg_of(viz.draw_graph(ex.error))
+    assert [g.get("id") for g in groups(plain, "edge")] == [g.get("id") for g in groups(svg, "edge")]
+
+
+def test_user_labels_appear_verbatim_in_svg(needs_dot):
+    weird = ['a<b> & "c"', "it's", "x&amp;y", "<B>bold?</B>"]
+    vals = [Value(float(k + 1), label=lab) for k, lab in enumerate(weird)]
+    y = Value.sum(vals) * vals[0]
+    y.label = "y > 0 & done"
+    y.backward()
+    svg = svg_of(viz.draw_graph(y))
+    words = set(texts(svg))
+    for lab in weird + ["y > 0 & done"]:
+        assert lab in words, lab
+    svg = svg_of(viz.draw_gradient_paths(y, vals[0]))
+    assert 'a<b> & "c"' in set(texts(svg))
+
+
+def test_network_svg_positions(needs_dot):
+    ex = worked_example()
+    svg = svg_of(viz.draw_network(ex.model))
+    centre = {}
+    for g in groups(svg, "node"):
+        shape = g.find(f"{SVG}ellipse")
+        if shape is not None:
+            centre[g.get("id")] = (float(shape.get("cx")), float(shape.get("cy")))
+    assert centre["x1"][1] < centre["x2"][1]  # SVG y grows downwards: x1 is above
+    assert centre["x1"][0] < centre["D"][0] < centre["G"][0]
+    words = texts(svg)
+    for _, p in ex.model.named_parameters():
+        assert f"{p.data:.2f}" in words
+    assert words.count("σ sigmoid") == 3
+
+
+# -- render ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF")])
+def test_render_writes_only_the_requested_file(needs_dot, tmp_path, suffix, magic):
+    ex = worked_example()
+    path = viz.render(viz.draw_graph(ex.error), tmp_path / f"graph{suffix}")
+    assert path == tmp_path / f"graph{suffix}"
+    assert os.listdir(tmp_path) == [f"graph{suffix}"]
+    assert path.read_bytes().startswith(magic)
+
+
+def test_dot_output_and_building_need_no_graphviz(tmp_path, monkeypatch):
+    ex = worked_example()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    dot = viz.draw_graph(ex.error)
+    viz.render(dot, tmp_path / "g.dot")
+    assert (tmp_path / "g.dot").read_text(encoding="utf-8") == dot.source
+    with pytest.raises(viz.GraphvizNotFoundError, match=r"dot.*apt-get install graphviz.*brew.*conda") as err:
+        viz.render(dot, tmp_path / "g.svg")
+    assert isinstance(err.value, RuntimeError)
+    with pytest.raises(viz.GraphvizNotFoundError, match="neato"):
+        viz.render(viz.draw_network(ex.model), tmp_path / "n.png")
+    assert sorted(os.listdir(tmp_path)) == ["g.dot"]
+
+
+def test_unknown_format_lists_supported(tmp_path):
+    dot = viz.draw_graph(worked_example().error)
+    with pytest.raises(ValueError, match=r"\.jpg.*\.svg, \.png, \.pdf, \.dot"):
+        viz.render(dot, tmp_path / "g.jpg")
+    with pytest.raises(ValueError, match="supported"):
+        viz.render(dot, tmp_path / "g")
+    with pytest.raises(TypeError, match="graphviz diagram"):
+        viz.render("digraph {}", tmp_path / "g.dot")
+    assert os.listdir(tmp_path) == []
+
+
+def test_unwritable_folder_raises_the_os_error_with_the_path(tmp_path):
+    dot = viz.draw_graph(worked_example().error)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    target = blocker / "g.dot"
+    with pytest.raises(NotADirectoryError) as err:
+        viz.render(dot, target)
+    assert str(target) in str(err.value)
+    with pytest.raises(FileNotFoundError, match=re.escape(str(tmp_path / "missing" / "g.dot"))):
+        viz.render(dot, tmp_path / "missing" / "g.dot")
+    assert os.listdir(tmp_path) == ["file"]
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
+def test_read_only_folder_raises_permission_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError, match=re.escape(str(folder / "g.dot"))):
+            viz.render(viz.draw_graph(worked_example().error), folder / "g.dot")
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    dot = viz.draw_graph(worked_example().error)
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="No space"):
+        viz.render(dot, tmp_path / "g.dot")
+    assert os.listdir(tmp_path) == []
+
+
+# -- the backward stepper page --------------------------------------------------------------------
+
+
+class PageParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.frames, self.buttons, self.svgs, self.ids, self.scripts = [], {}, 0, [], []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "div" and "frame" in (a.get("class") or "").split():
+            self.frames.append(a)
+        if tag == "button":
+            self.buttons[a.get("class")] = a.get("id")
+        if tag == "svg":
+            self.svgs += 1
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_backward_stepper_files_and_page(needs_dot, tmp_path):
+    ex = worked_example()
+    steps = viz.backward_steps(ex.error, tmp_path)
+    n = len(topological_order(ex.error))
+    names = sorted(os.listdir(tmp_path))
+    assert names == sorted([f"step_{k:03d}.svg" for k in range(1, n + 1)] + ["backward.html"])
+    for k in (0, n - 1):
+        frame = parse_svg((tmp_path / f"step_{k + 1:03d}.svg").read_bytes())
+        assert " ".join(texts(frame)).startswith(f"step {k + 1}/{n}")
+    page = PageParser()
+    page.feed((tmp_path / "backward.html").read_text(encoding="utf-8"))
+    assert [f["data-step"] for f in page.frames] == [str(k) for k in range(1, n + 1)]
+    assert "hidden" not in page.frames[0] and all("hidden" in f for f in page.frames[1:])
+    assert page.svgs == n
+    assert len(page.ids) == len(set(page.ids))  # frame SVG ids were made unique
+    script = "".join(page.scripts)
+    prev, nxt = page.buttons["prev"], page.buttons["next"]
+    assert f'getElementById("{prev}").addEventListener("click"' in script
+    assert f'getElementById("{nxt}").addEventListener("click"' in script
+    assert "keydown" in script and "ArrowRight" in script and "ArrowLeft" in script
+    # every frame shows its caption; gradients fill in step by step
+    assert "∂E/∂x1" in (tmp_path / "backward.html").read_text(encoding="utf-8")
+    inline = steps._repr_html_()
+    assert "<html" not in inline and inline.count('class="frame"') == n
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+
+def test_cli_writes_exactly_the_promised_files(needs_dot, tmp_path, capsys):
+    out = tmp_path / "figs"
+    assert main(["xor", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    on_disk = sorted(p for p in out.rglob("*") if p.is_file())
+    names = [n for n, _ in worked_example().model.named_parameters()] + ["x1", "x2"]
+    promised = planned_files(out, "svg", names, len(topological_order(worked_example().error)))
+    assert on_disk == sorted(promised)
+    assert len([p for p in promised if p.parent.name == "paths"]) == 11
+    for p in promised[:13] + promised[-1:]:
+        assert str(p) in printed
+    # the slide table of deltas and updates
+    assert "w_GD" in printed and "delta" in printed and "0.0424" in printed
+    for p in promised[:13]:
+        parse_svg(p.read_bytes())
+
+
+def test_cli_png_in_a_subprocess(needs_dot, tmp_path):
+    out = tmp_path / "png"
+    run = subprocess.run(
+        [sys.executable, "-m", "viz", "xor", "--out", str(out), "--format", "png"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.returncode == 0, run.stderr
+    assert (out / "network.png").read_bytes().startswith(b"\x89PNG")
+    assert (out / "paths" / "path_w_GF.png").read_bytes().startswith(b"\x89PNG")
+    assert str(out / "backward" / "backward.html") in run.stdout
+
+
+def test_cli_without_graphviz_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert main(["xor", "--out", str(tmp_path / "figs")]) == 1
+    err = capsys.readouterr().err
+    assert "dot" in err and "apt-get install graphviz" in err
+    assert not (tmp_path / "figs").exists()
+
+
+def test_cli_rejects_unknown_format(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["xor", "--out", str(tmp_path), "--format", "jpg"])
+    assert exit_.value.code == 2
+    assert "svg" in capsys.readouterr().err
