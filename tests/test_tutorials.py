@@ -1,0 +1,85 @@
+"""Every tutorial notebook runs top to bottom (its own asserts are the tests), and the committed
+notebooks carry no outputs."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTORIALS = ROOT / "tutorials"
+NOTEBOOKS = sorted(TUTORIALS.glob("[0-9][0-9]-*.ipynb"))
+EXPECTED = [
+    "01-threshold-logic-units", "02-networks-of-tlus", "03-linear-models-and-xor", "04-non-linearities",
+    "05-worked-example", "06-training-xor", "07-gradient-checking", "08-vectorised-tensors",
+    "09-why-gpus",
+]
+PER_NOTEBOOK_TIMEOUT = 180  # seconds for one cell; each notebook runs in well under a minute
+
+
+def test_the_nine_lecture_notebooks_are_there():
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_committed_clean(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["nbformat"] == 4
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"{path.name} cell {i} has outputs: clear them before committing"
+            assert cell["execution_count"] is None, f"{path.name} cell {i} has an execution count"
+    first = nb["cells"][0] if nb["cells"][0]["cell_type"] == "code" else nb["cells"][1]
+    assert "autograd_nn[tutorials]" in "".join(first["source"]), "the first code cell checks the extras"
+
+
+@pytest.fixture(scope="module")
+def kernel_name(tmp_path_factory):
+    """A kernel running this Python, set up once; JUPYTER_PATH and sys.path are restored after."""
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(ROOT))
+        mp.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))
+        mp.setenv("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+        from tutorials.build import checkout_on_path, kernel_for_this_python
+
+        checkout_on_path()
+        yield kernel_for_this_python(tmp_path_factory.mktemp("kernelspec"))
+
+
+@pytest.mark.timeout(PER_NOTEBOOK_TIMEOUT * 3)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs(path, kernel_name):
+    from tutorials.build import execute
+
+    nb, error, seconds = execute(path, timeout=PER_NOTEBOOK_TIMEOUT, kernel_name=kernel_name)
+    if error is not None:
+        pytest.fail(f"{path.name} failed after {seconds:.1f} s:\n{str(error)[-4000:]}", pytrace=False)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+    assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code" and c.source.strip())
+
+
+def test_kernelspec_for_another_python_is_replaced(tmp_path, monkeypatch):
+    """On a machine whose ``python3`` kernelspec starts another Python, ours is used instead."""
+    pytest.importorskip("jupyter_client")
+    monkeypatch.syspath_prepend(str(ROOT))
+    from tutorials import build
+
+    other = tmp_path / "other" / "kernels" / "python3"
+    other.mkdir(parents=True)
+    (other / "kernel.json").write_text(json.dumps(
+        {"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+         "display_name": "elsewhere", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "other"))
+    name = build.kernel_for_this_python(tmp_path / "ours")
+    assert name == build.KERNEL_NAME
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(name)
+    assert spec.argv[0] == sys.executable

@@ -1,0 +1,1 @@
+"""The tutorials: Jupyter notebooks that teach the lecture, and ``python -m tutorials.build``."""
