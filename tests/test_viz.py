@@ -414,3 +414,19 @@ def test_backward_frames_mark_the_edges_being_used():
     k = [n.label for n in steps.order].index("s_D")
     marked = [a for _, _, a in dot_edges(steps.frames[k].source) if "current-edge" in a]
     assert len(marked) == len(ex.hidden[0].parents[0].parents)  # the edges into Σw·h of D
+
+
+def test_exponentially_many_paths_are_marked_without_listing_them():
+    x = Value(1.0001, label="x")
+    y = x
+    for k in range(11):  # each squaring doubles the number of paths: 2**11 = 2048
+        y = y * y
+        y.label = f"y{k}"
+    y.backward()
+    assert viz.paths.count_paths(topological_order(y), y, x) == 2048 > viz.paths.MAX_LISTED_PATHS
+    dot = viz.draw_gradient_paths(y, x, decimals=6)
+    highlighted = [a for _, _, a in dot_edges(dot.source) if 'class="gradient-path' in a]
+    assert len(highlighted) == 22  # every edge into an op: two per multiplication
+    caption = dot.graph_attr["label"]
+    assert "2048 paths" in caption and "too many paths to list" in caption
+    assert f"sum = {x.grad:.6f}" in caption

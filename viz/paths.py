@@ -16,6 +16,8 @@ PATH_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"
 GREY = "#c8c8c8"
 #: At most this many paths are written out in the caption (all are drawn and summed).
 CAPTION_PATHS = 12
+#: Above this many paths they are not listed one by one (their number grows exponentially with depth).
+MAX_LISTED_PATHS = 1000
 
 
 def path_products(root, leaf) -> list[tuple[list[tuple[object, int]], float]]:
@@ -77,20 +79,36 @@ def draw_gradient_paths(
         )
     check_limit(len(topo), max_nodes, where, collapsible=False)
     sketch = build_sketch(root, tensor, decimals, parameter_rule(model, params), symbols, topo=topo)
-    paths = all_paths(root, leaf)
-    products = [math.prod(n.local[i] for n, i in p) for p in paths] if not tensor else []
-
-    # Which paths run through each edge and each node, keyed by the sketch's ids.
+    count = count_paths(topo, root, leaf)
     edge_paths: dict[str, list[int]] = {}
-    node_on_path: set[str] = set()
-    for k, path in enumerate(paths):
-        for n, i in path:
-            edge_paths.setdefault(sketch.edge_key(n, i), []).append(k)
-            vn = sketch.by_key[id(n)]
-            node_on_path.update((vn.id, vn.op_id))
-            node_on_path.add(sketch.by_key[id(n.parents[i])].id)
-    node_on_path.add(sketch.by_key[id(leaf)].id)
-    node_on_path.add(sketch.by_key[id(root)].id)
+    node_on_path: set[str] = {sketch.by_key[id(leaf)].id, sketch.by_key[id(root)].id}
+    if count <= MAX_LISTED_PATHS:
+        paths = all_paths(root, leaf)
+        products = [math.prod(n.local[i] for n, i in p) for p in paths] if not tensor else []
+        total = math.fsum(products)
+        for k, path in enumerate(paths):
+            for n, i in path:
+                edge_paths.setdefault(sketch.edge_key(n, i), []).append(k)
+                vn = sketch.by_key[id(n)]
+                node_on_path.update((vn.id, vn.op_id, sketch.by_key[id(n.parents[i])].id))
+    else:
+        # Paths multiply layer by layer; past a limit, mark the edges on any path in linear time
+        # and take the sum from a replay of the backward loop instead of listing every product.
+        from .steps import replay_backward
+
+        paths, products = [], []
+        total = None if tensor else replay_backward(root, topo)[1][id(leaf)]
+        reach = {id(leaf)}
+        for n in topo:
+            if any(id(p) in reach for p in n.parents):
+                reach.add(id(n))
+        for n in topo:
+            for i, parent in enumerate(n.parents):
+                if id(parent) in reach and id(n) in reach:
+                    edge_paths[sketch.edge_key(n, i)] = [0]
+                    vn = sketch.by_key[id(n)]
+                    node_on_path.update((vn.id, vn.op_id, sketch.by_key[id(parent)].id))
+    single = count == 1 or not paths
 
     for e in sketch.edges:
         ks = edge_paths.get(e.id)
@@ -103,7 +121,7 @@ def draw_gradient_paths(
             )
             continue
         if ks:
-            colours = [PATH_COLOURS[k % len(PATH_COLOURS)] for k in ks] if len(paths) > 1 else ["#d62728"]
+            colours = ["#d62728"] if single else [PATH_COLOURS[k % len(PATH_COLOURS)] for k in ks]
             e.attrs.update(
                 {
                     "color": ":".join(colours),
@@ -132,7 +150,7 @@ def draw_gradient_paths(
             sketch.node_attrs[vn.op_id].update(
                 {"fillcolor": "#f7f7f7", "color": GREY, "fontcolor": "#999999"}
             )
-    sketch.graph_attrs["label"] = _caption(root, leaf, paths, products, decimals, tensor)
+    sketch.graph_attrs["label"] = _caption(root, leaf, count, paths, products, total, decimals)
     return to_digraph(sketch, name="gradient_paths")
 
 
@@ -140,28 +158,43 @@ def _derivative_name(node) -> str:
     return node_name(node) or "·"
 
 
-def _caption(root, leaf, paths, products, decimals, tensor) -> str:
+def count_paths(topo, root, leaf) -> int:
+    """How many paths lead from ``root`` down to ``leaf`` (without listing them).
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> from autograd_nn.graph import topological_order
+        >>> a = Value(3.0); b = a * a; c = b * b
+        >>> count_paths(topological_order(c), c, a)
+        4
+    """
+    ways = {id(root): 1}
+    for node in reversed(topo):
+        w = ways.get(id(node), 0)
+        if w:
+            for parent in node.parents:
+                ways[id(parent)] = ways.get(id(parent), 0) + w
+    return ways.get(id(leaf), 0)
+
+
+def _caption(root, leaf, count, paths, products, total, decimals) -> str:
     r, lf = _derivative_name(root), _derivative_name(leaf)
-    lines = []
-    head = f"∂{r}/∂{lf}: {len(paths)} path{'s' if len(paths) != 1 else ''}"
-    lines.append(f"<B>{esc(head)}</B>")
-    if not tensor:
-        many = len(paths) > 1
-        for k, (path, prod) in enumerate(zip(paths, products)):
-            if k == CAPTION_PATHS:
-                lines.append(esc(f"... and {len(paths) - CAPTION_PATHS} more paths"))
-                break
-            factors = " × ".join(factor(n.local[i], decimals) for n, i in path) or "1"
-            text = (
-                f"path {k + 1}: {factors} = {fmt(prod, decimals)}"
-                if many
-                else f"{factors} = {fmt(prod, decimals)}"
-            )
-            colour = PATH_COLOURS[k % len(PATH_COLOURS)] if many else "#d62728"
-            lines.append(f'<FONT COLOR="{colour}">{esc(text)}</FONT>')
-        total = math.fsum(products)
-        if many:
-            lines.append(f"<B>{esc(f'sum = {fmt(total, decimals)} = ∂{r}/∂{lf}')}</B>")
-        else:
-            lines.append(f"<B>{esc(f'= ∂{r}/∂{lf} = {fmt(total, decimals)}')}</B>")
+    lines = [f"<B>{esc(f'∂{r}/∂{lf}: {count} path' + ('s' if count != 1 else ''))}</B>"]
+    if total is None:  # a Tensor graph: the paths carry vector-Jacobian products, not numbers
+        return "<" + lines[0] + ">"
+    if not paths:
+        lines.append(esc(f"too many paths to list (more than {MAX_LISTED_PATHS}); their sum is the gradient"))
+    many = count > 1
+    for k, (path, prod) in enumerate(zip(paths, products)):
+        if k == CAPTION_PATHS:
+            lines.append(esc(f"... and {len(paths) - CAPTION_PATHS} more paths"))
+            break
+        factors = " × ".join(factor(n.local[i], decimals) for n, i in path) or "1"
+        text = f"{factors} = {fmt(prod, decimals)}"
+        colour = PATH_COLOURS[k % len(PATH_COLOURS)] if many else "#d62728"
+        lines.append(f'<FONT COLOR="{colour}">{esc(f"path {k + 1}: {text}" if many else text)}</FONT>')
+    if many:
+        lines.append(f"<B>{esc(f'sum = {fmt(total, decimals)} = ∂{r}/∂{lf}')}</B>")
+    else:
+        lines.append(f"<B>{esc(f'∂{r}/∂{lf} = {fmt(total, decimals)}')}</B>")
     return "<" + '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>>'
