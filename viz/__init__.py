@@ -51,3 +51,14 @@ def __getattr__(name: str):
         if plots is not None and name in getattr(plots, "__all__", ()):
             return getattr(plots, name)
     raise AttributeError(f"module 'viz' has no attribute {name!r}")
+
+
+def __dir__():
+    names = set(globals()) | {"plots"}
+    try:
+        from . import plots
+
+        names |= set(getattr(plots, "__all__", ()))
+    except ImportError:
+        pass
+    return sorted(names)
