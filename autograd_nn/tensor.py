@@ -390,7 +390,7 @@ class Linear(Function):
             gb = g2.sum(axis=0)
         if len(parents) == 2:
             return gx, gw
-        return gx, gw, gb
+        return gx, gw, (gb if parents[2].requires_grad else None)
 
 
 class Sum(Function):
@@ -1293,20 +1293,21 @@ class Tensor:
         if check:
             _check_values(topo)
             _check_grad(seed, self, "the seed gradient")
+        if self._fn is None:
+            _to_leaf(self, seed, None)
+            return
         pending = {self: seed}
-        given = set()  # ids of arrays already handed to a node as its .grad in this pass
         pop = pending.pop
+        get = pending.get
         for node in reversed(topo):
+            fn = node._fn
+            if fn is None:
+                continue  # leaves received their gradients when their children ran
             g = pop(node, None)
             if g is None:
                 continue
-            fn = node._fn
-            if fn is None:
-                if node.requires_grad:
-                    _store_leaf_grad(node, g, given)
-                continue
-            node.grad = g if node.grad is None else node.grad + g
-            given.add(id(g))
+            old = node.grad
+            node.grad = g if old is None else old + g
             ctx = node._ctx
             if ctx is _FREED:
                 raise RuntimeError(
@@ -1317,18 +1318,20 @@ class Tensor:
             grads = fn.backward(ctx, g, node.parents)
             if not retain_graph:
                 node._ctx = _FREED
-            for i, (parent, pg) in enumerate(zip(node.parents, grads)):
+            for parent, pg in zip(node.parents, grads):
                 if pg is None:
                     continue
+                # The one place every gradient's shape is checked against its operand's.
                 if pg.shape != parent.data.shape:
-                    raise RuntimeError(
-                        f"backward of {node.op!r}: the gradient for operand {i} has shape {pg.shape}, "
-                        f"the operand has shape {parent.data.shape} (a bug in the op's vjp)"
-                    )
+                    raise _vjp_shape_error(node, parent, pg)
                 if check:
-                    _check_grad(pg, node, f"the backward of {node.op!r} (operand {i})")
-                prev = pending.get(parent)
-                pending[parent] = pg if prev is None else prev + pg
+                    _check_grad(pg, node, f"the backward of {_name(node)}")
+                if parent._fn is None:
+                    if parent.requires_grad:
+                        _to_leaf(parent, pg, g)
+                else:
+                    prev = get(parent)
+                    pending[parent] = pg if prev is None else prev + pg
 
     # -- numpy-style helpers for users ----------------------------------------------------------
 
@@ -1338,15 +1341,25 @@ class Tensor:
         return (self[i] for i in range(len(self.data)))
 
 
-def _store_leaf_grad(node, g, given: set) -> None:
-    # A leaf (a parameter) gets an array of its own and of its own dtype: a view or an array that
-    # another node also holds would change under an optimiser that updates gradients in place.
-    if g.dtype != node.data.dtype:
-        g = g.astype(node.data.dtype)
-    elif id(g) in given or not g.flags.owndata or not g.flags.writeable:
-        g = g.copy()
-    given.add(id(g))
-    node.grad = g if node.grad is None else node.grad + g
+def _to_leaf(leaf, g, incoming) -> None:
+    """Accumulate ``g`` into a leaf's grad (a leaf passes nothing on, so this happens at once).
+
+    A leaf (a parameter) gets an array of its own and of its own dtype: the incoming gradient
+    that an op passed straight through (``+``) or a view of it would otherwise be shared with
+    another node and change under an optimiser that updates gradients in place.
+    """
+    if g is incoming or g.base is not None or g.dtype != leaf.data.dtype:
+        g = g.astype(leaf.data.dtype)  # astype copies
+    old = leaf.grad
+    leaf.grad = g if old is None else old + g
+
+
+def _vjp_shape_error(node, parent, g) -> RuntimeError:
+    i = next(k for k, p in enumerate(node.parents) if p is parent)
+    return RuntimeError(
+        f"backward of {node.op!r}: the gradient for operand {i} has shape {g.shape}, "
+        f"the operand has shape {parent.data.shape} (a bug in the op's vjp)"
+    )
 
 
 def _name(node) -> str:

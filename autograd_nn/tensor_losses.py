@@ -77,18 +77,20 @@ class CrossEntropy(Function):
     def forward(z, targets):
         n = z.shape[0]
         rows = np.arange(n)
-        shifted = z - z.max(axis=1, keepdims=True)  # the largest logit becomes 0: exp cannot overflow
+        # The largest logit of each row becomes 0, so exp cannot overflow.  (The ufunc reductions
+        # skip ndarray.max/sum's Python wrappers: this is the hot path of every classifier.)
+        shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
         picked = shifted[rows, targets]
         e = np.exp(shifted, out=shifted)
-        total = e.sum(axis=1)
-        loss = (np.log(total) - picked).mean()
+        total = np.add.reduce(e, axis=1)
+        loss = np.add.reduce(np.log(total) - picked) / n
         e /= total[:, None]  # now the softmax probabilities, all backward needs
         return np.asarray(loss, dtype=z.dtype), (e, rows, targets)
 
     @staticmethod
     def backward(ctx, g, parents):
         p, rows, targets = ctx
-        scale = g / len(rows)
+        scale = float(g) / len(rows)  # a Python float keeps float32 arrays float32
         d = p * scale
         d[rows, targets] -= scale
         return (d,)
@@ -127,7 +129,8 @@ def cross_entropy(logits, targets) -> Tensor:
         raise ValueError(
             f"cross_entropy: {n} rows of logits but targets of shape {t.shape}; give {n} class indices"
         )
-    if n and (t.max() >= classes or (t.dtype.kind == "i" and t.min() < 0)):
+    # One reduction checks both ends: viewed as unsigned, a negative index is huge.
+    if n and t.view(t.dtype.str.replace("i", "u")).max() >= classes:
         bad = int(np.argmax((t >= classes) | (t < 0)))
         raise ValueError(
             f"cross_entropy: target {bad} is {int(t[bad])}, outside the classes 0 .. {classes - 1}"

@@ -25,7 +25,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..tensor import Tensor, linear
+from .. import tensor as _t
+from ..tensor import Tensor
 from .module import Module
 
 __all__ = ["Identity", "Linear", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh"]
@@ -101,9 +102,16 @@ class Linear(Module):
 
     def forward(self, x) -> Tensor:
         """x @ weight + bias for x of shape (..., nin)."""
-        x = _input(x)
+        if type(x) is not Tensor:
+            x = Tensor(x)
+        w, b = self.weight, self.bias
+        # The fused op called directly: this is the hot path of every tensor network.
         try:
-            return linear(x, self.weight, self.bias)
+            if b is None:
+                data, ctx = _t.Linear.forward(x.data, w.data)
+                return _t._record(_t.Linear, "linear", data, (x, w), ctx)
+            data, ctx = _t.Linear.forward(x.data, w.data, b.data)
+            return _t._record(_t.Linear, "linear", data, (x, w, b), ctx)
         except ValueError:
             raise ValueError(
                 f"{self!r}: the input has shape {x.shape}; its last axis must be nin = {self.nin}"
@@ -135,7 +143,7 @@ class Sequential(Module):
     def forward(self, x) -> Tensor:
         """Feed ``x`` through every layer in order."""
         for layer in self.layers:
-            x = layer(x)
+            x = layer.forward(x)
         return x
 
     def _children(self) -> Iterator[tuple[str, object]]:
@@ -157,11 +165,11 @@ class Sequential(Module):
 
 
 class _Activation(Module):
-    method = ""
+    function = None  # the elementwise Function of autograd_nn.tensor
 
     def forward(self, x) -> Tensor:
         """Apply the activation elementwise."""
-        return getattr(_input(x), self.method)()
+        return _t._unary(self.function, x if type(x) is Tensor else Tensor(x))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -176,7 +184,7 @@ class Tanh(_Activation):
         0.0
     """
 
-    method = "tanh"
+    function = _t.Tanh
 
 
 class Sigmoid(_Activation):
@@ -188,7 +196,7 @@ class Sigmoid(_Activation):
         0.5
     """
 
-    method = "sigmoid"
+    function = _t.Sigmoid
 
 
 class ReLU(_Activation):
@@ -200,7 +208,7 @@ class ReLU(_Activation):
         [0.0, 2.0]
     """
 
-    method = "relu"
+    function = _t.ReLU
 
 
 class Step(_Activation):
@@ -212,7 +220,7 @@ class Step(_Activation):
         [0.0, 1.0]
     """
 
-    method = "step"
+    function = _t.Step
 
 
 class Identity(Module):
