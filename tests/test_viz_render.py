@@ -146,6 +146,11 @@ def test_dot_output_and_building_need_no_graphviz(tmp_path, monkeypatch):
     with pytest.raises(viz.GraphvizNotFoundError, match="neato"):
         viz.render(viz.draw_network(ex.model), tmp_path / "n.png")
     assert sorted(os.listdir(tmp_path)) == ["g.dot"]
+    steps = viz.backward_steps(ex.error)  # frames build without Graphviz; the page needs it
+    assert "apt-get install graphviz" in steps._repr_html_()
+    with pytest.raises(viz.GraphvizNotFoundError):
+        steps.write(tmp_path / "steps")
+    assert not (tmp_path / "steps").exists()
 
 
 def test_unknown_format_lists_supported(tmp_path):

@@ -108,10 +108,17 @@ def node_name(node) -> str:
     return getattr(node, "label", "") or ""
 
 
-def build_sketch(root, tensor: bool, decimals: int, is_param, symbols: bool, topo=None) -> Sketch:
-    """The full computation graph of ``root`` as a sketch, styled as ``draw_graph`` shows it."""
-    topo = topo if topo is not None else topological_order(root)
-    ids = IdMaker()
+def node_ids(topo, ids: IdMaker | None = None) -> list[str]:
+    """Stable ids of the nodes of ``topo``: the label when unique, else label or op plus position.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> from autograd_nn.graph import topological_order
+        >>> a = Value(1.0, label="a"); b = a * 2
+        >>> node_ids(topological_order(b))
+        ['a', 'mul_1']
+    """
+    ids = ids if ids is not None else IdMaker()
     labels = [node_name(n) for n in topo]
     counts: dict[str, int] = {}
     for lab in labels:
@@ -121,17 +128,23 @@ def build_sketch(root, tensor: bool, decimals: int, is_param, symbols: bool, top
     preferred = []
     for lab in labels:
         part = id_part(lab)
-        if part and counts[part] == 1:
-            preferred.append(ids.take(part))
-        else:
-            preferred.append(None)
-    values: list[ValueNode] = []
-    by_key: dict[int, ValueNode] = {}
-    for pos, n in enumerate(topo):
-        vid = preferred[pos]
+        preferred.append(ids.take(part) if part and counts[part] == 1 else None)
+    out = []
+    for pos, (n, vid) in enumerate(zip(topo, preferred)):
         if vid is None:
             part = id_part(labels[pos])
             vid = ids.take(f"{part or (op_word(n.op) if n.op else 'leaf')}_{pos}")
+        out.append(vid)
+    return out
+
+
+def build_sketch(root, tensor: bool, decimals: int, is_param, symbols: bool, topo=None) -> Sketch:
+    """The full computation graph of ``root`` as a sketch, styled as ``draw_graph`` shows it."""
+    topo = topo if topo is not None else topological_order(root)
+    ids = IdMaker()
+    values: list[ValueNode] = []
+    by_key: dict[int, ValueNode] = {}
+    for n, vid in zip(topo, node_ids(topo, ids)):
         if n is root:
             role = "loss"
         elif n.parents:

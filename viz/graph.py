@@ -13,6 +13,7 @@ from ._sketch import (
     ROLE_COLOURS,
     build_sketch,
     grad_colour,
+    node_ids,
     parameter_rule,
     to_digraph,
     value_label,
@@ -97,7 +98,8 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes) -> graphviz.Di
     boxes: dict[str, dict] = {}
     group_box: dict[str, str] = {}
     last_of_box: dict[str, object] = {}
-    for pos, n in enumerate(topo):
+    plain_ids = node_ids(topo)
+    for n, plain_id in zip(topo, plain_ids):
         group = getattr(n, "group", None)
         if group is not None:
             group = str(group)
@@ -108,8 +110,7 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes) -> graphviz.Di
                 boxes[box] = {"group": group, "count": 0}
             boxes[box]["count"] += 1
         else:
-            label = getattr(n, "label", "") or ""
-            box = ids.take(f"{id_part(label) or (n.op and 'node') or 'leaf'}_{pos}")
+            box = ids.take(plain_id)  # the id it has in the full view
             boxes[box] = {"group": None, "count": 1}
         key_to_box[id(n)] = box
         last_of_box[box] = n

@@ -13,7 +13,7 @@ from autograd_nn.graph import topological_order
 
 from ._sketch import build_sketch, node_name, parameter_rule, to_digraph, value_label
 from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, esc, factor, fmt
-from .render import pipe, write_atomic
+from .render import GraphvizNotFoundError, pipe, write_atomic
 
 CURRENT = "#ff7f0e"
 _counter = itertools.count(1)
@@ -165,7 +165,11 @@ body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
 """
 
     def _repr_html_(self) -> str:
-        return self.html(standalone=False)
+        try:
+            return self.html(standalone=False)
+        except GraphvizNotFoundError as err:
+            # A notebook cell should say what is missing rather than show a traceback.
+            return f"<pre>{html.escape(str(err))}</pre>"
 
 
 _XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
