@@ -76,6 +76,21 @@ def test_decision_boundary_of_the_slides_xor_network_separates_the_four_inputs()
     assert all(p.grad == 0.0 for p in net.parameters())
 
 
+def test_decision_boundary_graded_scores_keep_the_boundary():
+    from autograd_nn.nn import MLP
+
+    net = MLP.from_weights(SLIDE_WEIGHTS)
+    ax = plot_decision_boundary(net, XOR_X, XOR_Y, resolution=40, scores=True)
+    (regions,) = _by_gid(ax, "decision_regions")
+    assert len(regions.levels) == 12
+    assert regions.levels[0] < 0.5 < regions.levels[-1]
+    plain = plot_decision_boundary(net, XOR_X, XOR_Y, resolution=40)
+    (b1,) = _by_gid(ax, "decision_boundary")
+    (b2,) = _by_gid(plain, "decision_boundary")
+    np.testing.assert_allclose(np.concatenate([p.vertices for p in b1.get_paths()]),
+                               np.concatenate([p.vertices for p in b2.get_paths()]))
+
+
 def test_decision_boundary_threshold_argument_moves_the_boundary():
     ax = plot_decision_boundary(lambda P: P[:, 0], XOR_X, XOR_Y, engine="numpy", threshold=0.25,
                                 resolution=41)

@@ -612,7 +612,7 @@ assert abs(delta_G - 0.0424) < 1e-4                       # exact
 slide_delta_G = (1 - 0.76) * 0.181                        # the slide's arithmetic on rounded values
 assert abs(slide_delta_G - 0.0434) < 5e-4
 
-updates = {name: -mu * p.grad for name, p in w.items()}   # Delta w = -mu dE/dw
+updates = {name: -mu * p.grad + 0.0 for name, p in w.items()}   # Delta w = -mu dE/dw (+0.0: no "-0")
 for name, h_k, slide in (("w_GD", h_D.data, 0.391), ("w_GE", h_E.data, 0.074), ("w_GF", 1.0, 0.434)):
     assert abs(updates[name] - mu * delta_G * h_k) < 1e-12     # Delta w_Gk = mu delta_G h_k
     print(f"Delta {name} = mu delta_G h = {updates[name]:.4f}   (slide {slide})")
@@ -838,14 +838,19 @@ assert history[-1] < 0.01 < history[0]
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
 untrained = MLP(2, [2, 1], activation="sigmoid", seed=0)   # the same seed: the starting point again
-plot_decision_boundary(untrained, X, y, ax=axes[0], title="before training")
-plot_decision_boundary(model, X, y, ax=axes[1], title="after 1000 steps")
+plot_decision_boundary(untrained, X, y, ax=axes[0], scores=True, title="before training")
+plot_decision_boundary(model, X, y, ax=axes[1], scores=True, title="after 1000 steps")
 plt.tight_layout()
 """),
     code(r"""
 ax = plot_loss_curve(history, logy=True, xlabel="step", title="error E during training")
 """),
     md(r"""
+Before training every output is close to $0.58$, so the network calls every input 1 (the shading
+shows its weak leanings); afterwards the 1-region is the band between two lines, as for the lecture's
+weights. The spikes in the error curve come from the large step $\mu = 10$: a step overshoots, the
+next one corrects it.
+
 The error stays flat for a while and then falls quickly: at first both hidden units learn much the
 same thing, until they specialise (one becomes roughly OR, the other roughly AND/NAND) and the output
 can combine them.

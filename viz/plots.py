@@ -133,7 +133,8 @@ def _scatter_classes(ax, X, y, **kwargs):
 
 
 def plot_decision_boundary(model, X, y, ax=None, *, engine: str = "auto", resolution: int = 100,
-                           padding: float = 0.5, threshold: float | None = None, title: str | None = None):
+                           padding: float = 0.5, threshold: float | None = None, scores: bool = False,
+                           title: str | None = None):
     """Shade where a 2-input model predicts each class, draw its boundary and the data on top.
 
     Works with both engines: a scalar model (a list of two numbers in, a list of Values or a
@@ -144,7 +145,9 @@ def plot_decision_boundary(model, X, y, ax=None, *, engine: str = "auto", resolu
     One output is a score thresholded at ``threshold`` (default 0.5 when every score on the grid
     lies in [0, 1], as after a sigmoid, else 0); several outputs are class scores (argmax).
     The boundary is the contour at the threshold (gid ``"decision_boundary"``), the shaded
-    regions have gid ``"decision_regions"`` and the points gid ``"data"``.
+    regions have gid ``"decision_regions"`` and the points gid ``"data"``.  With ``scores=True``
+    a one-output model's score is shaded in graded steps (red above the threshold, blue below),
+    so an undecided model (every output near 0.5) shows its leanings too.
 
     Args:
         model: the model to draw.
@@ -173,23 +176,32 @@ def plot_decision_boundary(model, X, y, ax=None, *, engine: str = "auto", resolu
     hi = X.max(axis=0) + padding
     g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([g1.ravel(), g2.ravel()])
-    scores = _predict(model, grid, engine)
+    outputs = _predict(model, grid, engine)
     ax = _axes(ax)
-    if scores.shape[1] == 1:
-        z = scores[:, 0].reshape(g1.shape)
+    if outputs.shape[1] == 1:
+        z = outputs[:, 0].reshape(g1.shape)
         if threshold is None:
             threshold = 0.5 if (z.min() >= 0.0 and z.max() <= 1.0) else 0.0
         zmin, zmax = float(z.min()), float(z.max())
-        # contourf needs increasing levels that bracket the data; keep the threshold a level.
-        levels = [min(zmin, threshold) - 1.0, threshold, max(zmax, threshold) + 1.0]
-        regions = ax.contourf(g1, g2, z, levels=levels, colors=[_CLASS_COLOURS[0], _CLASS_COLOURS[1]],
-                              alpha=0.25)
+        if scores and zmax > zmin:
+            from matplotlib.colors import Normalize
+
+            # Centre the colour map on the threshold, so red/blue still mean class 1/class 0 and
+            # the depth of a colour says how far the score is from the threshold.
+            reach = max(zmax - threshold, threshold - zmin)
+            regions = ax.contourf(g1, g2, z, levels=np.linspace(zmin, zmax, 12), cmap="RdBu_r",
+                                  norm=Normalize(threshold - reach, threshold + reach), alpha=0.35)
+        else:
+            # contourf needs increasing levels that bracket the data; keep the threshold a level.
+            levels = [min(zmin, threshold) - 1.0, threshold, max(zmax, threshold) + 1.0]
+            regions = ax.contourf(g1, g2, z, levels=levels, colors=[_CLASS_COLOURS[0], _CLASS_COLOURS[1]],
+                                  alpha=0.25)
         if zmin < threshold < zmax:
             boundary = ax.contour(g1, g2, z, levels=[threshold], colors="black", linewidths=1.5)
             boundary.set_gid("decision_boundary")
     else:
-        k = scores.shape[1]
-        cls = scores.argmax(axis=1).reshape(g1.shape)
+        k = outputs.shape[1]
+        cls = outputs.argmax(axis=1).reshape(g1.shape)
         regions = ax.contourf(g1, g2, cls, levels=np.arange(k + 1) - 0.5,
                               colors=[_CLASS_COLOURS[i % 10] for i in range(k)], alpha=0.25)
         if len(np.unique(cls)) > 1:
