@@ -582,7 +582,9 @@ class Log(Function):
     def forward(a):
         if (a < 0).any():
             index = _first_index(a < 0)
-            raise ValueError(f"log: the input is negative at index {index} ({a[index]!r}); log needs x > 0")
+            raise ValueError(
+                f"log: the input is negative at index {index} ({a[index].item()!r}); log needs x > 0"
+            )
         with np.errstate(divide="ignore"):
             return np.log(a), None  # log(0) = -inf, as the limit says
 
@@ -599,7 +601,7 @@ class Sqrt(Function):
         if (a < 0).any():
             index = _first_index(a < 0)
             raise ValueError(
-                f"sqrt: the input is negative at index {index} ({a[index]!r}); sqrt needs x >= 0"
+                f"sqrt: the input is negative at index {index} ({a[index].item()!r}); sqrt needs x >= 0"
             )
         out = np.sqrt(a)
         return out, out
@@ -1025,7 +1027,7 @@ class Tensor:
             if k != int(k) and a.dtype.kind == "f" and (a < 0).any():
                 index = _first_index(a < 0)
                 raise ValueError(
-                    f"pow: {a[index]!r} ** {k!r} at index {index} has no real value "
+                    f"pow: {a[index].item()!r} ** {k!r} at index {index} has no real value "
                     "(negative base, fractional exponent)"
                 )
             if k < 0 and not np.all(a):
@@ -1375,7 +1377,7 @@ def _check_values(topo: list) -> None:
         data = node.data
         if data.dtype.kind == "f" and not np.isfinite(data).all():
             index = _first_bad(data)
-            bad = data[index]
+            bad = data[index].item()
             if node._fn is None:
                 raise AnomalyError(f"detect_anomaly: {_name(node)} holds {bad!r} at index {index}")
             raise AnomalyError(
@@ -1387,14 +1389,15 @@ def _check_values(topo: list) -> None:
 def _check_grad(g: np.ndarray, node, what: str) -> None:
     if g.dtype.kind == "f" and not np.isfinite(g).all():
         index = _first_bad(g)
-        raise AnomalyError(f"detect_anomaly: {what} produced the gradient {g[index]!r} at index {index}")
+        bad = g[index].item()
+        raise AnomalyError(f"detect_anomaly: {what} produced the gradient {bad!r} at index {index}")
 
 
 def _tensor_pow(a, b):
     if b.requires_grad and (a.data <= 0).any():
         raise ValueError(
             "pow: a Tensor exponent that requires grad needs a positive base (d a**b / db = a**b log a); "
-            f"the base is {a.data[_first_index(a.data <= 0)]!r} at index {_first_index(a.data <= 0)}"
+            f"the base is {a.data[_first_index(a.data <= 0)].item()!r} at index {_first_index(a.data <= 0)}"
         )
     return _binary(Pow, a, b)
 

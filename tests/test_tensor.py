@@ -1,0 +1,462 @@
+"""The Tensor engine: values of every op, dtypes, the backward contract, layers, losses, bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from autograd_nn import AnomalyError, Tensor, Value, concatenate, detect_anomaly, losses, no_grad, stack
+from autograd_nn.graph import topological_order
+from autograd_nn.nn import Identity, Linear, ReLU, Sequential, Sigmoid, Step, Tanh
+from autograd_nn.optim import SGD, Adam
+from autograd_nn.tensor import linear, sum_to
+from autograd_nn.tensor_losses import cross_entropy
+
+rng = np.random.default_rng(0)
+
+
+def leaf(*shape, dtype=np.float64):
+    return Tensor(rng.normal(size=shape).astype(dtype), requires_grad=True)
+
+
+# -- construction and the record -------------------------------------------------------------
+
+
+def test_construction_keeps_dtype_and_shares_arrays():
+    a = np.ones((2, 3), dtype=np.float32)
+    t = Tensor(a)
+    assert t.data is a and t.dtype == np.float32
+    assert Tensor([1.0, 2.0]).dtype == np.float64
+    assert Tensor([1, 2]).dtype == np.int64
+    assert Tensor(3.0).shape == () and Tensor(3.0).ndim == 0
+    assert Tensor([1, 2], dtype=np.float32).dtype == np.float32
+    assert Tensor(t).data is a
+
+
+def test_node_record():
+    x = Tensor([1.0, 2.0], requires_grad=True, label="x")
+    y = x * 2
+    assert x.op == "" and x.parents == () and x.grad is None and x.label == "x"
+    assert y.op == "*" and y.parents[0] is x and y.label == ""
+    assert y.parents[1].requires_grad is False  # the constant 2 is a leaf
+    z = x * x
+    assert z.parents == (x, x)
+    y.group = "G"
+    assert y.group == "G"
+    assert getattr(x, "group", None) is None
+    assert [n is x for n in topological_order(z)] == [True, False]
+
+
+def test_repr_len_item_numpy_detach():
+    x = Tensor(np.array([[1.0, 2.0]], dtype=np.float32), requires_grad=True, label="x")
+    assert repr(x) == "Tensor([[1., 2.]], dtype=float32, requires_grad=True, label='x')"
+    assert len(x) == 1 and x.numpy() is x.data
+    assert Tensor([[2.5]]).item() == 2.5 and float(Tensor(1.5)) == 1.5
+    with pytest.raises(ValueError, match=r"one-element .* shape \(1, 2\)"):
+        x.item()
+    with pytest.raises(TypeError, match="0-d"):
+        len(Tensor(1.0))
+    d = (x * 2).detach()
+    assert d.requires_grad is False and d.parents == ()
+    assert np.asarray(x).dtype == np.float32
+    assert [t.item() for t in Tensor([1.0, 2.0])] == [1.0, 2.0]
+
+
+def test_bad_construction():
+    with pytest.raises(TypeError, match="floating-point.*int64"):
+        Tensor([1, 2], requires_grad=True)
+    with pytest.raises(TypeError, match="floating-point"):
+        Tensor([1, 2]).requires_grad_()
+    with pytest.raises(TypeError, match="complex128"):
+        Tensor([1 + 2j])
+    with pytest.raises(TypeError, match="got a Value"):
+        Tensor(Value(1.0))
+    with pytest.raises(TypeError, match="Values inside a list"):
+        Tensor([Value(1.0), Value(2.0)])
+    with pytest.raises(TypeError, match="dtype <U1"):
+        Tensor(["a"])
+
+
+# -- forward values of the ops ----------------------------------------------------------------
+
+
+def test_arithmetic_with_numbers_arrays_and_broadcasting():
+    a = np.arange(6.0).reshape(2, 3)
+    b = np.array([1.0, 2.0, 4.0])
+    ta, tb = Tensor(a), Tensor(b)
+    np.testing.assert_array_equal((ta + tb).data, a + b)
+    np.testing.assert_array_equal((ta - 1).data, a - 1)
+    np.testing.assert_array_equal((1 - ta).data, 1 - a)
+    np.testing.assert_array_equal((2 * ta).data, 2 * a)
+    np.testing.assert_array_equal((ta / tb).data, a / b)
+    np.testing.assert_array_equal((1 / tb).data, 1 / b)
+    np.testing.assert_array_equal((ta**2).data, a**2)
+    np.testing.assert_array_equal((2**tb).data, 2**b)
+    np.testing.assert_array_equal((tb**tb).data, b**b)
+    np.testing.assert_array_equal((-ta).data, -a)
+    np.testing.assert_array_equal((a @ tb).data, a @ b)
+
+
+def test_ndarray_on_the_left_dispatches_to_tensor():
+    a = np.ones(3)
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for y in (a * x, a + x, a - x, a / x, a @ x):
+        assert isinstance(y, Tensor)
+    (a * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, a)
+
+
+def test_dtype_is_kept_through_ops():
+    x = Tensor(np.ones((2, 2), dtype=np.float32), requires_grad=True)
+    for y in (x * 2.0, x + np.float64(1.0), 1.5 - x, x / 3, x**2, x.exp(), x.tanh(), x.sigmoid(),
+              x.softmax(), x.log_softmax(), x.mean(), x @ x):
+        assert y.dtype == np.float32, y.op
+    assert (Tensor([1, 2]) * 0.5).dtype == np.float64
+    assert (Tensor([1, 2]) * 2).dtype == np.int64
+
+
+def test_reductions_shapes_and_indexing():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    t = Tensor(a)
+    np.testing.assert_array_equal(t.sum(axis=(0, 2)).data, a.sum(axis=(0, 2)))
+    assert t.mean(axis=1, keepdims=True).shape == (2, 1, 4)
+    np.testing.assert_array_equal(t.max(axis=-1).data, a.max(axis=-1))
+    np.testing.assert_array_equal(t.min(axis=0, keepdims=True).data, a.min(axis=0, keepdims=True))
+    assert t.reshape(6, 4).shape == (6, 4) and t.reshape((4, -1)).shape == (4, 6)
+    assert t.transpose(2, 0, 1).shape == (4, 2, 3) and t.T.shape == (4, 3, 2)
+    np.testing.assert_array_equal(t[1, ::2, [0, 3]].data, a[1, ::2, [0, 3]])
+    np.testing.assert_array_equal(t[Tensor(np.array([1, 1]))].data, a[[1, 1]])
+    np.testing.assert_array_equal(t[a > 10].data, a[a > 10])
+    np.testing.assert_array_equal(concatenate([t, t], axis=1).data, np.concatenate([a, a], axis=1))
+    np.testing.assert_array_equal(stack([t, t], axis=-1).data, np.stack([a, a], axis=-1))
+    np.testing.assert_array_equal(Tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1).data, [1, 0])
+
+
+def test_elementwise_functions():
+    x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+    t = Tensor(x)
+    np.testing.assert_allclose(t.exp().data, np.exp(x))
+    np.testing.assert_allclose(t.abs().data, np.abs(x))
+    np.testing.assert_allclose(t.abs().sqrt().data, np.sqrt(np.abs(x)))
+    np.testing.assert_allclose(t.exp().log().data, x)
+    np.testing.assert_allclose(t.clip(-1.0, 1.0).data, np.clip(x, -1, 1))
+    np.testing.assert_allclose(t.clip(low=0.0).data, np.maximum(x, 0))
+    np.testing.assert_allclose(t.tanh().data, np.tanh(x))
+    np.testing.assert_allclose(t.sigmoid().data, 1 / (1 + np.exp(-x)), rtol=1e-15)
+    np.testing.assert_array_equal(t.relu().data, np.maximum(x, 0))
+    np.testing.assert_array_equal(t.step().data, (x >= 0).astype(float))
+
+
+def test_numerics_at_extremes_raise_no_warning():
+    big = Tensor([-1000.0, 1000.0, -1e4, 1e4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = big.sigmoid().data
+        assert s.tolist() == [0.0, 1.0, 0.0, 1.0]
+        assert big.tanh().data.tolist() == [-1.0, 1.0, -1.0, 1.0]
+        logits = Tensor([[1e4, 0.0, -1e4]], requires_grad=True)
+        ls = logits.log_softmax(axis=1)
+        np.testing.assert_allclose(ls.data, [[0.0, -1e4, -2e4]])
+        np.testing.assert_allclose(logits.softmax(axis=1).data, [[1.0, 0.0, 0.0]])
+        ls.sum().backward()
+        assert np.isfinite(logits.grad).all()
+        loss = cross_entropy(Tensor([[1e4, 0.0], [0.0, 1e4]]), [1, 1])
+        assert loss.item() == pytest.approx(5e3)
+        assert Tensor([0.0]).log().data[0] == -np.inf
+
+
+def test_sigmoid_is_accurate_far_in_the_tails():
+    x = np.array([-40.0, -20.0, 20.0])
+    expected = np.exp(x) / (1 + np.exp(x))
+    np.testing.assert_allclose(Tensor(x).sigmoid().data, expected, rtol=1e-13)
+
+
+def test_sum_to_reverses_broadcasting():
+    g = np.ones((5, 2, 3, 4))
+    assert sum_to(g, (3, 1)).shape == (3, 1) and sum_to(g, (3, 1))[0, 0] == 40
+    assert sum_to(g, ()).item() == 120
+    assert sum_to(g, (2, 1, 1)).tolist() == [[[60.0]], [[60.0]]]
+    assert sum_to(g, g.shape) is g
+
+
+# -- the backward contract ----------------------------------------------------------------------
+
+
+def test_seed_and_grad_argument():
+    x = leaf(3)
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])
+    y = x * 3
+    with pytest.raises(RuntimeError, match=r"shape \(3,\).*pass backward\(grad\)"):
+        y.backward()
+    with pytest.raises(ValueError, match=r"grad has shape \(2,\), but the tensor has shape \(3,\)"):
+        y.backward(np.ones(2))
+    x.grad = None
+    y.backward(np.array([1.0, 0.0, 2.0]))
+    np.testing.assert_array_equal(x.grad, [3.0, 0.0, 6.0])
+    one = Tensor([[2.0]], requires_grad=True)
+    (one * 4).backward()
+    assert one.grad.tolist() == [[4.0]]
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        Tensor([1.0]).sum().backward()
+
+
+def test_accumulation_and_every_node_keeps_its_grad():
+    x = leaf(2, 3)
+    h = x.tanh()
+    loss = (h * h).sum()
+    loss.backward(retain_graph=True)
+    g1 = x.grad.copy()
+    np.testing.assert_allclose(h.grad, 2 * h.data)  # intermediate gradients are kept
+    assert loss.grad.item() == 1.0
+    loss.backward()
+    np.testing.assert_allclose(x.grad, 2 * g1)
+    loss.zero_grad()
+    assert x.grad is None and h.grad is None
+    h.retain_grad()  # accepted for PyTorch compatibility
+
+
+def test_second_backward_without_retain_graph_raises():
+    x = leaf(3)
+    y = (x.exp() * 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_reused_node_and_leaf_grads_are_not_shared():
+    a, b = leaf(3), leaf(3)
+    (a + b).sum().backward()
+    assert a.grad is not b.grad
+    a.grad += 1.0  # an optimiser may update in place: b must not change
+    np.testing.assert_array_equal(b.grad, np.ones(3))
+    x = leaf(2)
+    (x + x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    w = leaf(4)
+    w.reshape(2, 2).sum().backward()
+    assert w.grad.flags.owndata and w.grad.flags.writeable
+
+
+def test_grad_dtype_follows_the_leaf():
+    w = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    (w * np.full(3, 2.0)).sum().backward()  # the float64 constant promotes the result
+    assert w.grad.dtype == np.float32
+
+
+def test_no_grad_records_nothing():
+    x = leaf(3)
+    with no_grad():
+        y = x * 2
+    assert y.parents == () and not y.requires_grad and y.is_leaf
+    z = Tensor([1.0]) * 2  # no input requires grad: nothing to record either
+    assert z.parents == ()
+
+
+def test_deep_chain_is_iterative():
+    x = Tensor(np.ones(2), requires_grad=True)
+    y = x
+    for _ in range(20000):
+        y = y * 1.0
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+
+
+def test_detect_anomaly_names_forward_op():
+    x = Tensor([1.0, 0.0], requires_grad=True)
+    y = (x * 0.0 + 1.0).log() * x  # fine so far
+    with np.errstate(over="ignore"):
+        z = (x.exp() * 1e308 * 10).sum()  # overflows in the '*' forward
+    y.sum().backward()
+    message = r"forward of the op '\*' produced inf at index \(0,\)"
+    with detect_anomaly(), pytest.raises(AnomalyError, match=message):
+        z.backward()
+
+
+def test_detect_anomaly_names_backward_op():
+    x = Tensor([0.0, 4.0], requires_grad=True)
+    y = x.sqrt().sum()  # value finite, derivative at 0 infinite
+    message = r"backward of the op 'sqrt' .*inf at index \(0,\)"
+    with detect_anomaly(), pytest.raises(AnomalyError, match=message):
+        y.backward()
+    x2 = Tensor([0.0, 4.0], requires_grad=True)
+    x2.sqrt().sum().backward()  # outside anomaly mode inf propagates silently
+    assert x2.grad[0] == np.inf
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+
+def test_shape_errors_name_the_op_and_both_shapes():
+    with pytest.raises(ValueError, match=r"matmul: \(32, 64\) @ \(128, 10\)"):
+        Tensor(np.ones((32, 64))) @ Tensor(np.ones((128, 10)))
+    with pytest.raises(ValueError, match=r"\+: shapes \(2, 3\) and \(4,\) do not broadcast"):
+        Tensor(np.ones((2, 3))) + Tensor(np.ones(4))
+    with pytest.raises(ValueError, match=r"\*: shapes \(2,\) and \(3,\)"):
+        Tensor(np.ones(2)) * np.ones(3)
+    with pytest.raises(ValueError, match=r"reshape: cannot reshape shape \(2, 3\)"):
+        Tensor(np.ones((2, 3))).reshape(4)
+    with pytest.raises(ValueError, match=r"concatenate: shapes \(2, 3\), \(2, 4\)"):
+        concatenate([np.ones((2, 3)), np.ones((2, 4))])
+    with pytest.raises(ValueError, match=r"linear: \(5, 3\) @ \(4, 2\)"):
+        linear(np.ones((5, 3)), np.ones((4, 2)))
+    with pytest.raises(IndexError, match="getitem"):
+        Tensor(np.ones(3))[5]
+
+
+def test_mixing_value_and_tensor_is_a_type_error():
+    t = Tensor([1.0])
+    v = Value(1.0)
+    for op in (lambda: t + v, lambda: v * t, lambda: t @ v, lambda: v - t):
+        with pytest.raises(TypeError, match="cannot mix a Value and a Tensor"):
+            op()
+    with pytest.raises(TypeError):
+        t + "a"
+
+
+def test_domain_errors():
+    with pytest.raises(ValueError, match=r"log: the input is negative at index \(1,\)"):
+        Tensor([1.0, -1.0]).log()
+    with pytest.raises(ValueError, match="sqrt: the input is negative"):
+        Tensor([-1.0]).sqrt()
+    with pytest.raises(ZeroDivisionError, match=r"divisor is 0 at index \(1,\)"):
+        Tensor([1.0, 1.0]) / Tensor([1.0, 0.0])
+    with pytest.raises(ValueError, match="negative base, fractional exponent"):
+        Tensor([-1.0]) ** 0.5
+    with pytest.raises(ValueError, match="positive base"):
+        Tensor([-1.0]) ** Tensor([2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="clip: give at least one"):
+        Tensor([1.0]).clip()
+    with pytest.raises(ValueError, match="empty"):
+        Tensor(np.ones((0,))).max()
+
+
+# -- losses ---------------------------------------------------------------------------------------
+
+
+def test_cross_entropy_matches_log_softmax_and_its_gradient():
+    z = leaf(5, 4)
+    t = np.array([0, 3, 1, 1, 2])
+    loss = cross_entropy(z, t)
+    assert loss.op == "cross_entropy" and loss.parents == (z,)  # one fused node
+    ref = -z.log_softmax(axis=1)[np.arange(5), t].mean()
+    assert loss.item() == pytest.approx(ref.item(), abs=1e-12)
+    loss.backward()
+    p = np.exp(z.data) / np.exp(z.data).sum(axis=1, keepdims=True)
+    p[np.arange(5), t] -= 1
+    np.testing.assert_allclose(z.grad, p / 5, atol=1e-14)
+    single = cross_entropy(Tensor([1.0, 2.0, 3.0]), 2)
+    assert single.item() == pytest.approx(-np.log(np.exp(3) / np.exp([1, 2, 3]).sum()))
+
+
+def test_cross_entropy_bad_targets():
+    z = Tensor(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="target 1 is 4, outside the classes 0 .. 3"):
+        cross_entropy(z, [0, 4, 1])
+    with pytest.raises(ValueError, match="target 2 is -1"):
+        cross_entropy(z, [0, 1, -1])
+    with pytest.raises(ValueError, match=r"3 rows of logits but targets of shape \(2,\)"):
+        cross_entropy(z, [0, 1])
+    with pytest.raises(TypeError, match="integer class indices"):
+        cross_entropy(z, [0.0, 1.0, 2.0])
+
+
+def test_losses_through_the_shared_module():
+    y = Tensor([[0.5], [1.0]], requires_grad=True)
+    t = np.array([[1.0], [0.0]])
+    assert losses.mse(y, t).item() == pytest.approx(0.625)
+    assert losses.l2(y, t).item() == pytest.approx(0.625)
+    assert losses.hinge(Tensor([2.0, 0.5, 0.3]), [1, 1, -1]).item() == pytest.approx(0.6)
+    bce = losses.binary_cross_entropy(Tensor([0.9, 0.2]), [1.0, 0.0])
+    assert bce.item() == pytest.approx(0.164252, abs=1e-6)
+    assert losses.binary_cross_entropy(Tensor([0.0]), [1.0]).item() == pytest.approx(100.0)
+    z = Tensor([0.3, -2.0, 1000.0], requires_grad=True)
+    bce = losses.binary_cross_entropy_with_logits(z, [1.0, 0.0, 0.0])
+    ref = -(np.log(1 / (1 + np.exp(-0.3))) + np.log(1 - 1 / (1 + np.exp(2.0))) - 1000.0) / 3
+    assert bce.item() == pytest.approx(ref, rel=1e-12)
+    bce.backward()
+    np.testing.assert_allclose(z.grad, (z.sigmoid().data - [1.0, 0.0, 0.0]) / 3)
+    assert losses.cross_entropy(Tensor([[0.0, 0.0]]), [1]).item() == pytest.approx(np.log(2))
+    with pytest.raises(ValueError, match=r"outputs have shape \(2, 1\) but targets \(2,\)"):
+        losses.mse(y, [1.0, 0.0])
+    with pytest.raises(ValueError, match="probabilities in"):
+        losses.binary_cross_entropy(Tensor([1.5]), [1.0])
+    with pytest.raises(ValueError, match="labels must be -1 or \\+1"):
+        losses.hinge(Tensor([1.0, 2.0]), [1, 0])
+    assert losses.mse(Tensor(np.ones(2, dtype=np.float32)), [0.0, 0.0]).dtype == np.float32
+
+
+# -- layers and optimisers ------------------------------------------------------------------------
+
+
+def test_linear_layer_layout_init_and_state():
+    layer = Linear(3, 2, seed=0)
+    assert layer.weight.shape == (3, 2) and layer.bias.shape == (2,) and layer.weight.dtype == np.float32
+    assert np.abs(layer.weight.data).max() <= 1 / np.sqrt(3)
+    np.testing.assert_array_equal(Linear(3, 2, seed=0).weight.data, layer.weight.data)
+    x = np.ones((4, 3), dtype=np.float32)
+    y = layer(x)
+    assert y.op == "linear" and y.parents[1] is layer.weight
+    np.testing.assert_allclose(y.data, x @ layer.weight.data + layer.bias.data)
+    assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
+    no_bias = Linear(3, 2, bias=False).parameters()
+    assert len(no_bias) == 1 and no_bias[0].shape == (3, 2)
+    with pytest.raises(ValueError, match=r"input has shape \(4, 5\); its last axis must be nin = 3"):
+        layer(np.ones((4, 5), dtype=np.float32))
+    with pytest.raises(ValueError, match="nin must be a positive int"):
+        Linear(0, 2)
+    with pytest.raises(TypeError, match="floating-point"):
+        Linear(2, 2, dtype=np.int32)
+
+
+def test_linear_batched_and_single_inputs_match():
+    layer = Linear(3, 2, seed=1, dtype=np.float64)
+    x = rng.normal(size=(2, 5, 3))
+    out = layer(x)
+    assert out.shape == (2, 5, 2)
+    out.sum().backward()
+    g_batched = layer.weight.grad.copy()
+    layer.zero_grad()
+    layer(x.reshape(10, 3)).sum().backward()
+    np.testing.assert_allclose(layer.weight.grad, g_batched)
+    layer.zero_grad()
+    layer(x[0, 0]).sum().backward()
+    np.testing.assert_allclose(layer.weight.grad, np.outer(x[0, 0], np.ones(2)))
+
+
+def test_sequential_and_activation_layers(tmp_path):
+    model = Sequential(Linear(4, 8, seed=0), Tanh(), Linear(8, 8, seed=1), ReLU(), Linear(8, 3, seed=2),
+                       Sigmoid(), Identity())
+    names = [n for n, _ in model.named_parameters()]
+    assert names == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]
+    x = rng.normal(size=(5, 4)).astype(np.float32)
+    y = model(x)
+    assert y.shape == (5, 3) and ((y.data > 0) & (y.data < 1)).all()
+    assert Step()(np.array([-1.0, 1.0])).data.tolist() == [0.0, 1.0]
+    path = tmp_path / "m.npz"
+    model.save(path)
+    other = Sequential(Linear(4, 8, seed=9), Tanh(), Linear(8, 8, seed=9), ReLU(), Linear(8, 3, seed=9),
+                       Sigmoid(), Identity())
+    other.load(path)
+    np.testing.assert_array_equal(other(x).data, y.data)
+    with pytest.raises(TypeError, match="layer 1 must be a Module"):
+        Sequential(Linear(2, 2), np.tanh)
+    assert "Linear(nin=4, nout=8" in repr(model)
+
+
+@pytest.mark.parametrize("optimizer", [lambda p: SGD(p, lr=0.5, momentum=0.9), lambda p: Adam(p, lr=0.05)])
+def test_training_a_small_classifier(optimizer):
+    x = rng.normal(size=(64, 2))
+    t = (x[:, 0] * x[:, 1] > 0).astype(np.int64)  # XOR of the signs
+    model = Sequential(Linear(2, 16, seed=0, dtype=np.float64), Tanh(), Linear(16, 2, dtype=np.float64))
+    opt = optimizer(model.parameters())
+    first = None
+    for _ in range(200):
+        opt.zero_grad()
+        loss = losses.cross_entropy(model(x), t)
+        loss.backward()
+        opt.step()
+        first = loss.item() if first is None else first
+    assert loss.item() < 0.5 * first
+    accuracy = (model(x).data.argmax(axis=1) == t).mean()
+    assert accuracy > 0.9
