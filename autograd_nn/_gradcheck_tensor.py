@@ -140,4 +140,5 @@ def _seeds(out: Tensor) -> tuple[list[np.ndarray], list[str]]:
 
 def _evaluate(f, inputs) -> np.ndarray:
     out = f(*inputs)
-    return np.asarray(out.data, dtype=np.float64).ravel()
+    # A copy: the output may be a view of the input (indexing, reshape) that the next step perturbs.
+    return np.array(out.data, dtype=np.float64).ravel()

@@ -1,0 +1,402 @@
+"""Every tensor op's gradient: against finite differences (gradcheck) and against PyTorch.
+
+One parametrised helper, in the spirit of teenygrad's ``helper_test_op``: each case gives our
+expression, the same expression in torch (when the spelling differs), the input shapes and the
+domain; the helper checks our gradient with ``gradcheck`` and, when torch is importable, our
+value and every input gradient against torch's (through a fixed random projection of the output).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograd_nn import GradcheckError, Tensor, concatenate, gradcheck, stack
+from autograd_nn import tensor as tensor_module
+from autograd_nn.tensor import linear, sum_to
+from autograd_nn.tensor_losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    l2,
+    mse,
+)
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - torch is in the test extra
+    torch = None
+
+
+def data(shape, domain: str, seed: int) -> np.ndarray:
+    """Inputs in an op's domain, kept away from kinks (|x| >= 0.1) so differences are smooth."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=shape)
+    if domain == "positive":
+        return 0.2 + np.abs(x)
+    if domain == "unit":  # probabilities away from 0 and 1
+        return 0.1 + 0.8 * rng.uniform(size=shape)
+    if domain == "smooth":  # away from 0, the kink of abs and relu, and from clip's bounds
+        x = np.sign(x) * (0.1 + np.abs(x))
+        return np.where(np.abs(np.abs(x) - 0.5) < 0.05, x + 0.2, x)
+    return x
+
+
+T = torch
+TARGETS = np.array([1, 0, 3, 3, 2])
+BINARY = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+SIGNS = np.array([[1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]])
+
+# (id, ours, torch's (None: the same expression), input shapes, domain)
+CASES = [
+    ("add", lambda a, b: a + b, None, [(3, 4), (3, 4)], "any"),
+    ("add-row", lambda a, b: a + b, None, [(3, 4), (4,)], "any"),
+    ("add-row-left", lambda a, b: a + b, None, [(4,), (3, 4)], "any"),
+    ("add-outer", lambda a, b: a + b, None, [(3, 1), (1, 4)], "any"),
+    ("add-scalar-tensor", lambda a, b: a + b, None, [(3, 4), ()], "any"),
+    ("add-number", lambda a: 2.0 + a + 1, None, [(3,)], "any"),
+    ("sub-bcast", lambda a, b: a - b, None, [(2, 1, 4), (3, 1)], "any"),
+    ("rsub", lambda a: 1.0 - a, None, [(3,)], "any"),
+    ("mul-bcast", lambda a, b: a * b, None, [(2, 3, 4), (3, 1)], "any"),
+    ("mul-same", lambda a: a * a, None, [(3,)], "any"),
+    (
+        "mul-array",
+        lambda a: a * np.arange(4.0),
+        lambda a: a * T.arange(4.0, dtype=T.float64),
+        [(2, 4)],
+        "any",
+    ),
+    ("div", lambda a, b: a / b, None, [(3, 4), (4,)], "positive"),
+    ("rdiv", lambda a: 2.0 / a, None, [(3,)], "positive"),
+    ("pow2", lambda a: a**2, None, [(3, 2)], "any"),
+    ("pow3", lambda a: a**3, None, [(3, 2)], "any"),
+    ("pow-half", lambda a: a**0.5, None, [(4,)], "positive"),
+    ("pow-neg", lambda a: a**-1.5, None, [(4,)], "positive"),
+    ("pow-tensor", lambda a, b: a**b, None, [(3, 2), (2,)], "positive"),
+    ("rpow", lambda a: 2.0**a, None, [(4,)], "any"),
+    ("neg", lambda a: -a, None, [(2, 3)], "any"),
+    ("matmul-2d", lambda a, b: a @ b, None, [(3, 4), (4, 5)], "any"),
+    ("matmul-1d-2d", lambda a, b: a @ b, None, [(4,), (4, 5)], "any"),
+    ("matmul-2d-1d", lambda a, b: a @ b, None, [(3, 4), (4,)], "any"),
+    ("matmul-1d-1d", lambda a, b: a @ b, None, [(4,), (4,)], "any"),
+    ("matmul-batched", lambda a, b: a @ b, None, [(2, 3, 4), (2, 4, 5)], "any"),
+    ("matmul-batch-bcast", lambda a, b: a @ b, None, [(2, 1, 3, 4), (3, 4, 2)], "any"),
+    ("matmul-batched-1d", lambda a, b: a @ b, None, [(2, 3, 4), (4,)], "any"),
+    ("linear", lambda x, w, b: linear(x, w, b), lambda x, w, b: x @ w + b, [(5, 3), (3, 2), (2,)], "any"),
+    ("linear-1d", lambda x, w, b: linear(x, w, b), lambda x, w, b: x @ w + b, [(3,), (3, 2), (2,)], "any"),
+    (
+        "linear-batched",
+        lambda x, w, b: linear(x, w, b),
+        lambda x, w, b: x @ w + b,
+        [(2, 4, 3), (3, 2), (2,)],
+        "any",
+    ),
+    ("linear-no-bias", lambda x, w: linear(x, w), lambda x, w: x @ w, [(5, 3), (3, 2)], "any"),
+    ("sum", lambda a: a.sum(), None, [(3, 4)], "any"),
+    ("sum-axis", lambda a: a.sum(axis=0), lambda a: a.sum(dim=0), [(3, 4)], "any"),
+    (
+        "sum-axes-keepdims",
+        lambda a: a.sum(axis=(0, 2), keepdims=True),
+        lambda a: a.sum(dim=(0, 2), keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
+    ("mean", lambda a: a.mean(), None, [(3, 4)], "any"),
+    ("mean-axis-neg", lambda a: a.mean(axis=-1), lambda a: a.mean(dim=-1), [(3, 4)], "any"),
+    (
+        "mean-keepdims",
+        lambda a: a.mean(axis=1, keepdims=True),
+        lambda a: a.mean(dim=1, keepdim=True),
+        [(3, 4)],
+        "any",
+    ),
+    ("max", lambda a: a.max(), None, [(3, 4)], "any"),
+    ("max-axis", lambda a: a.max(axis=1), lambda a: a.max(dim=1).values, [(3, 4)], "any"),
+    (
+        "max-keepdims",
+        lambda a: a.max(axis=0, keepdims=True),
+        lambda a: a.max(dim=0, keepdim=True).values,
+        [(3, 4)],
+        "any",
+    ),
+    ("min-axis", lambda a: a.min(axis=-1), lambda a: a.min(dim=-1).values, [(2, 3, 4)], "any"),
+    (
+        "reshape",
+        lambda a: a.reshape(4, 3) * np.arange(12.0).reshape(4, 3),
+        lambda a: a.reshape(4, 3) * T.arange(12.0, dtype=T.float64).reshape(4, 3),
+        [(3, 4)],
+        "any",
+    ),
+    ("transpose", lambda a: a.transpose(2, 0, 1), lambda a: a.permute(2, 0, 1), [(2, 3, 4)], "any"),
+    ("T", lambda a: a.T @ a, None, [(3, 2)], "any"),
+    ("slice", lambda a: a[1:, ::2], None, [(3, 4)], "any"),
+    ("int-index", lambda a: a[1], None, [(3, 4)], "any"),
+    (
+        "repeated-indices",
+        lambda a: a[np.array([0, 2, 0, 0])],
+        lambda a: a[T.tensor([0, 2, 0, 0])],
+        [(3, 2)],
+        "any",
+    ),
+    (
+        "repeated-2d-indices",
+        lambda a: a[np.array([0, 0, 1]), np.array([2, 2, 0])],
+        lambda a: a[T.tensor([0, 0, 1]), T.tensor([2, 2, 0])],
+        [(2, 3)],
+        "any",
+    ),
+    ("mixed-index", lambda a: a[:, [1, 1, 3]], None, [(2, 4)], "any"),
+    ("bool-mask", lambda a: a[a.data > 0] if isinstance(a, Tensor) else a[a > 0], None, [(3, 4)], "any"),
+    (
+        "concatenate",
+        lambda a, b: concatenate([a, b, a], axis=1),
+        lambda a, b: T.cat([a, b, a], dim=1),
+        [(2, 3), (2, 1)],
+        "any",
+    ),
+    (
+        "stack",
+        lambda a, b: stack([a, b], axis=-1),
+        lambda a, b: T.stack([a, b], dim=-1),
+        [(2, 3), (2, 3)],
+        "any",
+    ),
+    ("exp", lambda a: a.exp(), None, [(3, 2)], "any"),
+    ("log", lambda a: a.log(), None, [(3, 2)], "positive"),
+    ("sqrt", lambda a: a.sqrt(), None, [(3, 2)], "positive"),
+    ("abs", lambda a: a.abs(), None, [(3, 2)], "smooth"),
+    ("clip", lambda a: a.clip(-0.5, 0.5), None, [(4, 3)], "smooth"),
+    ("clip-low", lambda a: a.clip(low=0.5), lambda a: a.clip(min=0.5), [(4, 3)], "smooth"),
+    ("tanh", lambda a: a.tanh(), None, [(3, 2)], "any"),
+    ("sigmoid", lambda a: a.sigmoid(), None, [(3, 2)], "any"),
+    ("relu", lambda a: a.relu(), None, [(3, 2)], "smooth"),
+    ("softmax", lambda a: a.softmax(axis=1), lambda a: a.softmax(dim=1), [(3, 4)], "any"),
+    ("softmax-axis0", lambda a: a.softmax(axis=0), lambda a: a.softmax(dim=0), [(3, 4)], "any"),
+    ("log_softmax", lambda a: a.log_softmax(axis=-1), lambda a: a.log_softmax(dim=-1), [(3, 4)], "any"),
+    (
+        "cross_entropy",
+        lambda z: cross_entropy(z, TARGETS),
+        lambda z: T.nn.functional.cross_entropy(z, T.tensor(TARGETS)),
+        [(5, 4)],
+        "any",
+    ),
+    (
+        "bce",
+        lambda p: binary_cross_entropy(p, BINARY),
+        lambda p: T.nn.functional.binary_cross_entropy(p, T.tensor(BINARY)),
+        [(3, 2)],
+        "unit",
+    ),
+    (
+        "bce-logits",
+        lambda z: binary_cross_entropy_with_logits(z, BINARY),
+        lambda z: T.nn.functional.binary_cross_entropy_with_logits(z, T.tensor(BINARY)),
+        [(3, 2)],
+        "any",
+    ),
+    (
+        "mse",
+        lambda y: mse(y, BINARY),
+        lambda y: T.nn.functional.mse_loss(y, T.tensor(BINARY)),
+        [(3, 2)],
+        "any",
+    ),
+    ("l2", lambda y: l2(y, BINARY), lambda y: 0.5 * ((T.tensor(BINARY) - y) ** 2).sum(), [(3, 2)], "any"),
+    (
+        "hinge",
+        lambda y: hinge(y, SIGNS),
+        lambda y: (1 - y * T.tensor(SIGNS)).relu().mean(),
+        [(3, 2)],
+        "smooth",
+    ),
+    (
+        "composite",
+        lambda x, w, b: ((x @ w + b).tanh() * 2 - 1).sigmoid().sum(axis=0),
+        lambda x, w, b: ((x @ w + b).tanh() * 2 - 1).sigmoid().sum(dim=0),
+        [(4, 3), (3, 2), (2,)],
+        "any",
+    ),
+]
+
+
+def _inputs(shapes, domain, seed=0):
+    return [data(shape, domain, seed + i) for i, shape in enumerate(shapes)]
+
+
+def helper_test_op(ours, theirs, shapes, domain):
+    arrays = _inputs(shapes, domain)
+    xs = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    assert gradcheck(ours, xs)
+    if torch is None:
+        return
+    out = ours(*xs)
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    tout = (theirs or ours)(*ts)
+    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-12, atol=1e-12)
+    projection = np.random.default_rng(7).normal(size=out.shape)
+    for x in xs:
+        x.grad = None
+    (out * projection).sum().backward()
+    (tout * torch.tensor(projection)).sum().backward()
+    for i, (x, t) in enumerate(zip(xs, ts)):
+        np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=f"input {i}")
+
+
+@pytest.mark.parametrize("name, ours, theirs, shapes, domain", CASES, ids=[c[0] for c in CASES])
+def test_op_gradient(name, ours, theirs, shapes, domain):
+    helper_test_op(ours, theirs, shapes, domain)
+
+
+def test_every_function_class_is_exercised():
+    """A new op without a case here fails this test: every vjp must be checked."""
+    functions = {
+        cls.name
+        for cls in vars(tensor_module).values()
+        if isinstance(cls, type)
+        and issubclass(cls, tensor_module.Function)
+        and cls is not tensor_module.Function
+    }
+    ops = set()
+    for _, ours, _, shapes, domain in CASES:
+        out = ours(*[Tensor(a, requires_grad=True) for a in _inputs(shapes, domain)])
+        ops.update(node.op for node in _nodes(out))
+    ops = {"**k" if op.startswith("**") and op != "**" else op for op in ops}
+    missing = functions - ops - {"astype", "step"}  # checked below: their gradients are trivial
+    assert not missing, f"ops without a gradient case: {sorted(missing)}"
+
+
+def _nodes(root):
+    from autograd_nn.graph import topological_order
+
+    return topological_order(root)
+
+
+def test_astype_and_step_gradients():
+    x = Tensor(np.array([1.5, -2.0], dtype=np.float32), requires_grad=True)
+    y = x.astype(np.float64)
+    (y * np.array([2.0, 3.0])).sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.tolist() == [2.0, 3.0]
+    z = Tensor([0.5, -0.5], requires_grad=True)
+    z.step().sum().backward()
+    assert z.grad.tolist() == [0.0, 0.0]
+
+
+def test_max_ties_share_the_gradient():
+    x = Tensor([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]], requires_grad=True)
+    x.max(axis=1).sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]]
+    y = Tensor([2.0, 2.0, 1.0, 2.0], requires_grad=True)
+    y.max().backward()
+    np.testing.assert_allclose(y.grad, [1 / 3, 1 / 3, 0.0, 1 / 3])
+
+
+def test_repeated_indices_accumulate():
+    x = Tensor(np.arange(4.0), requires_grad=True)
+    x[np.array([1, 1, 1, 3])].sum().backward()
+    assert x.grad.tolist() == [0.0, 3.0, 0.0, 1.0]
+
+
+def test_gradcheck_catches_a_wrong_vjp(monkeypatch):
+    monkeypatch.setattr(
+        tensor_module.Tanh, "backward", staticmethod(lambda out, g, parents: (g * (1 - out),))
+    )
+    x = Tensor(data((3, 2), "any", 0), requires_grad=True, label="x")
+    with pytest.raises(GradcheckError, match=r"input 0 \('x'\), shape \(3, 2\): worst at index \(\d, \d\)"):
+        gradcheck(lambda a: a.tanh(), [x])
+
+
+def test_gradcheck_on_large_outputs_uses_projections_and_still_catches(monkeypatch):
+    x = Tensor(data((10, 10), "any", 1), requires_grad=True)
+    assert gradcheck(lambda a: a.sigmoid(), [x])  # 100 outputs: random projections
+    monkeypatch.setattr(tensor_module.Sigmoid, "backward", staticmethod(lambda out, g, parents: (g * out,)))
+    with pytest.raises(GradcheckError, match="random projection"):
+        gradcheck(lambda a: a.sigmoid(), [x])
+
+
+def test_gradcheck_rules():
+    with pytest.raises(TypeError, match="finite differences need float64"):
+        gradcheck(lambda a: a.sum(), [Tensor(np.ones(3, dtype=np.float32), requires_grad=True)])
+    with pytest.raises(ValueError, match="nothing to check"):
+        gradcheck(lambda a: a.sum(), [Tensor(np.ones(3))])
+    with pytest.raises(TypeError, match="must return a Tensor"):
+        gradcheck(lambda a: 1.0, [Tensor(np.ones(3), requires_grad=True)])
+    x = Tensor(np.ones(3), requires_grad=True)
+    x.grad = np.full(3, 7.0)
+    before = x.data.copy()
+    gradcheck(lambda a: (a * a).sum(), [x])
+    assert x.grad.tolist() == [7.0, 7.0, 7.0] and np.array_equal(x.data, before)
+    # An input that does not reach the output has gradient zero, and that passes.
+    assert gradcheck(
+        lambda a, b: a.sum() * 1.0,
+        [Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True)],
+    )
+
+
+# -- property tests ------------------------------------------------------------------------------
+
+BINARY_OPS = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / (b * b + 0.5),
+}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3),
+    op=st.sampled_from(sorted(BINARY_OPS)),
+    seed=st.integers(0, 2**16),
+)
+def test_broadcasting_in_every_direction(shapes, op, seed):
+    a_shape, b_shape = shapes.input_shapes
+    a = Tensor(data(a_shape, "any", seed), requires_grad=True)
+    b = Tensor(data(b_shape, "any", seed + 1), requires_grad=True)
+    assert gradcheck(BINARY_OPS[op], [a, b])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=hnp.array_shapes(min_dims=0, max_dims=4, max_side=4),
+    data_=st.data(),
+)
+def test_sum_to_inverts_broadcast_to(shape, data_):
+    """Broadcasting x to a larger shape and summing back multiplies x by the number of copies."""
+    extra = data_.draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3))
+    target = extra + tuple(data_.draw(st.sampled_from([n, 1])) if n == 1 else n for n in shape)
+    big = tuple(data_.draw(st.integers(1, 3)) if n == 1 else n for n in target)
+    x = np.random.default_rng(0).normal(size=target)
+    back = sum_to(np.broadcast_to(x, big), target)
+    copies = int(np.prod(big)) // max(int(np.prod(target)), 1)
+    np.testing.assert_allclose(back, x * copies)
+
+
+UNARY = [
+    lambda t: t.tanh(),
+    lambda t: t.sigmoid(),
+    lambda t: t * 0.5 + 1.0,
+    lambda t: (t * t + 1.0).log(),
+    lambda t: (t * t + 1.0).sqrt(),
+    lambda t: t.exp() * 0.1,
+    lambda t: t.softmax(axis=-1),
+    lambda t: t.log_softmax(axis=-1),
+]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ops=st.lists(st.integers(0, len(UNARY) - 1), min_size=1, max_size=5),
+    shape=hnp.array_shapes(min_dims=1, max_dims=2, max_side=3),
+    reduce_axis=st.sampled_from([None, 0, -1]),
+    keepdims=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_random_chains_match_finite_differences(ops, shape, reduce_axis, keepdims, seed):
+    def f(x):
+        for i in ops:
+            x = UNARY[i](x)
+        return x.sum(axis=reduce_axis, keepdims=keepdims) * x.mean()
+
+    assert gradcheck(f, [Tensor(data(shape, "any", seed), requires_grad=True)])
