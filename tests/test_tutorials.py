@@ -83,3 +83,39 @@ def test_kernelspec_for_another_python_is_replaced(tmp_path, monkeypatch):
 
     spec = KernelSpecManager().get_kernel_spec(name)
     assert spec.argv[0] == sys.executable
+
+
+def _blocking(tmp_path, monkeypatch, *modules):
+    """Make ``modules`` unimportable in kernels started from now on (an IPython startup file)."""
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-block.py").write_text(
+        "import sys\n" + "".join(f"sys.modules[{m!r}] = None\n" for m in modules)
+    )
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+
+
+@pytest.mark.timeout(PER_NOTEBOOK_TIMEOUT * 2)
+def test_missing_matplotlib_stops_in_the_first_cell_naming_the_extra(tmp_path, monkeypatch, kernel_name):
+    from tutorials.build import execute
+
+    _blocking(tmp_path, monkeypatch, "matplotlib")
+    nb, error, _ = execute(TUTORIALS / "01-threshold-logic-units.ipynb", PER_NOTEBOOK_TIMEOUT, kernel_name)
+    assert error is not None and getattr(error, "ename", None) == "SystemExit"
+    assert 'pip install "autograd_nn[tutorials]"' in error.evalue and "matplotlib" in error.evalue
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert code_cells[0].outputs and not any(c.get("outputs") for c in code_cells[1:])
+
+
+@pytest.mark.timeout(PER_NOTEBOOK_TIMEOUT * 2)
+def test_vectorised_notebook_without_sklearn_trains_on_two_moons(tmp_path, monkeypatch, kernel_name):
+    from tutorials.build import execute
+
+    _blocking(tmp_path, monkeypatch, "sklearn")
+    nb, error, seconds = execute(TUTORIALS / "08-vectorised-tensors.ipynb", PER_NOTEBOOK_TIMEOUT, kernel_name)
+    if error is not None:
+        pytest.fail(f"08 without scikit-learn failed after {seconds:.1f} s:\n{str(error)[-3000:]}",
+                    pytrace=False)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "sklearn is not installed" in text and 'pip install "autograd_nn[tutorials]"' in text
+    assert "two moons:" in text
