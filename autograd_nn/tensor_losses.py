@@ -117,7 +117,9 @@ def cross_entropy(logits, targets) -> Tensor:
     t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
     if z.data.ndim == 1:
         if t.ndim != 0:
-            raise ValueError(f"cross_entropy: logits of shape {z.shape} are one sample; give one int target")
+            raise ValueError(
+                f"cross_entropy: logits of shape {z.shape} are one sample; give one int target"
+            )
         z = z.reshape(1, -1)
         t = t.reshape(1)
     if z.data.ndim != 2:
@@ -129,14 +131,20 @@ def cross_entropy(logits, targets) -> Tensor:
         raise ValueError(
             f"cross_entropy: {n} rows of logits but targets of shape {t.shape}; give {n} class indices"
         )
-    # One reduction checks both ends: viewed as unsigned, a negative index is huge.
-    if n and t.view(t.dtype.str.replace("i", "u")).max() >= classes:
-        bad = int(np.argmax((t >= classes) | (t < 0)))
-        raise ValueError(
-            f"cross_entropy: target {bad} is {int(t[bad])}, outside the classes 0 .. {classes - 1}"
-        )
-    data, ctx = CrossEntropy.forward(z.data, t)
+    # Negative indices would silently count from the end; too large ones make the forward's
+    # indexing raise, which is caught below.  One cheap reduction on the hot path, no more.
+    if n and t.dtype.kind == "i" and np.minimum.reduce(t) < 0:
+        _target_error(t, classes)
+    try:
+        data, ctx = CrossEntropy.forward(z.data, t)
+    except IndexError:
+        _target_error(t, classes)
     return _record(CrossEntropy, "cross_entropy", data, (z,), ctx)
+
+
+def _target_error(t: np.ndarray, classes: int):
+    bad = int(np.argmax((t >= classes) | (t < 0)))
+    raise ValueError(f"cross_entropy: target {bad} is {int(t[bad])}, outside the classes 0 .. {classes - 1}")
 
 
 # -- binary cross-entropies --------------------------------------------------------------------
