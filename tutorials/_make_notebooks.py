@@ -88,6 +88,7 @@ import itertools
 import matplotlib.pyplot as plt
 import numpy as np
 
+from autograd_nn import lecture
 from autograd_nn.data import AND, IMPLIES, THREE_INPUT
 from autograd_nn.nn import TLU
 from viz.plots import plot_tlu_line, plot_tlu_plane
@@ -111,6 +112,7 @@ for x1, x2 in rows:
 outputs = [conjunction([x1, x2]).data for x1, x2 in rows]
 assert outputs == [0.0, 0.0, 0.0, 1.0]
 assert outputs == list(AND.targets)                # the truth table of x1 AND x2
+assert outputs == [lecture.conjunction_tlu()([x1, x2]).data for x1, x2 in rows]   # the library's copy
 """),
     md(r"""
 ## The implication $x_2 \rightarrow x_1$
@@ -129,6 +131,7 @@ for x1, x2 in rows:
 outputs = [implication([x1, x2]).data for x1, x2 in rows]
 assert outputs == [1.0, 1.0, 0.0, 1.0]
 assert outputs == list(IMPLIES.targets)
+assert outputs == [lecture.implication_tlu()([x1, x2]).data for x1, x2 in rows]
 """),
     md(r"""
 ## The geometric view
@@ -215,6 +218,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from autograd_nn.data import AND, BICONDITIONAL
+from autograd_nn.lecture import biconditional_network
 from autograd_nn.nn import TLU, TLUNetwork
 from viz.plots import plot_tlu_line
 
@@ -278,6 +282,7 @@ for x in rows:
     print(f" {x[0]:2.0f} {x[1]:2.0f} | {h[0]:2.0f} {h[1]:2.0f} | {y:.0f}")
 
 assert [network(list(x))[0].data for x in rows] == list(BICONDITIONAL.targets)
+assert [biconditional_network()(list(x))[0].data for x in rows] == list(BICONDITIONAL.targets)
 """),
     md(r"""
 ## What the hidden layer did
@@ -511,8 +516,11 @@ for x in (-3.0, -0.5, 0.25, 2.0):
     out.backward()
     assert r.grad == (1.0 if x > 0 else 0.0)
 
-# The slide's y' for the worked example's output y = .76: y (1 - y) = .1824 (the slide prints .181).
-print(round(0.76 * (1 - 0.76), 4))
+# The worked example's output unit: the slide takes y' at s = 1.17, where y = .7631 and
+# y' = y (1 - y) = .1808, printed as .181.  (From the rounded y = .76 it would be .1824.)
+y = Value(1.17).sigmoid()
+print(f"y = {y.data:.4f}, y' = {y.data * (1 - y.data):.4f}")
+assert round(y.data * (1 - y.data), 3) == 0.181
 """),
     md(r"""
 Keep $y' = y(1 - y)$ in mind: the worked example in the next notebook uses it at every sigmoid node.
@@ -550,7 +558,7 @@ import math
 
 import viz
 from autograd_nn import Value
-from autograd_nn.lecture import delta_table, worked_example
+from autograd_nn.lecture import delta_rule, delta_table, slide_numbers, worked_example
 from viz.paths import path_products
 """
     + "\n" + SHOW),
@@ -679,6 +687,25 @@ assert abs(delta_E - (-0.0308)) < 1e-4                         # exact
 assert abs(updates["w_EA"] - (-0.3082)) < 1e-4 and abs(updates["w_EA"] - mu * delta_E * x1) < 1e-12
 """),
     md(r"""
+## The slides' figures, reproduced
+
+`slide_numbers()` redoes the example the way the slides do, rounding every intermediate ($h$ to two
+decimals, $s_G = 1.17$, $y' = .181$, ...). It reproduces every figure of the slides, and next to the
+slide's $\delta_E$ and $\Delta w_{EA}$ (made with the wrong $y'_E = .2055$) it gives the corrected ones.
+"""),
+    code(r"""
+n = slide_numbers()
+print(f"slides: delta_G = {n.delta_G}, Delta w_GD, w_GE, w_GF = {n.dw_GD}, {n.dw_GE}, {n.dw_GF}")
+print(f"slides: delta_D = {n.delta_D}, Delta w_DA, w_DB, w_DC = {n.dw_DA}, {n.dw_DB}, {n.dw_DC}")
+print(f"slides (y'_E = {n.y_prime_E_slide}): delta_E = {n.delta_E_slide}, Delta w_EA = {n.dw_EA_slide}")
+print(f"corrected (y'_E = {n.y_prime_E}): delta_E = {n.delta_E}, Delta w_EA = {n.dw_EA}")
+assert (n.h_D, n.h_E, n.s_G, n.y, n.y_prime_G) == (0.90, 0.17, 1.17, 0.76, 0.181)
+assert (n.delta_G, n.dw_GD, n.dw_GE, n.dw_GF) == (0.0434, 0.391, 0.074, 0.434)
+assert (n.delta_D, n.dw_DA, n.dw_DB, n.dw_DC) == (0.0175, 0.175, 0.0, 0.175)
+assert (n.delta_E_slide, n.dw_EA_slide) == (-0.0464, -0.464)
+assert (n.y_prime_E, n.delta_E, n.dw_EA) == (0.1398, -0.0316, -0.316)
+"""),
+    md(r"""
 ## The whole table
 
 `delta_table` prints the slide-style table for any small network, input, target and learning rate,
@@ -715,6 +742,11 @@ by_hand = {
 for name in by_hand:
     assert abs(by_hand[name] - updates[name]) < 1e-12, name
 print("delta rule by hand == autograd for all nine weights")
+
+# The library's own hand-written delta rule (autograd_nn.lecture.delta_rule) agrees as well.
+rule = delta_rule(net, [x1, x2], [t], learning_rate=mu)
+assert abs(rule.deltas[1][0] - delta_G) < 1e-12
+assert abs(rule.deltas[0][0] - delta_D) < 1e-12 and abs(rule.deltas[0][1] - delta_E) < 1e-12
 """),
     md(r"""
 ## Pictures
