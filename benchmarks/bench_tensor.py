@@ -264,11 +264,11 @@ def format_table(rows: list[dict], threads: int) -> str:
 
 
 def main(argv=None) -> list[dict]:
-    """Run the digits benchmark and print its table; return the rows."""
+    """Run the digits benchmark and print its table; return the rows (``argv``: command-line options)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args(argv)
+    args = parser.parse_args([] if argv is None else argv)
     rows = run(repeats=args.repeats, threads=args.threads)
     print(format_table(rows, args.threads))
     bad = [r for r in rows if r["loss_diff"] > 1e-4]
@@ -278,4 +278,6 @@ def main(argv=None) -> list[dict]:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

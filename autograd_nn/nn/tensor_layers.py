@@ -139,6 +139,11 @@ class Sequential(Module):
             if not isinstance(layer, Module):
                 raise TypeError(f"Sequential: layer {i} must be a Module, got {type(layer).__name__}")
         self.layers = list(layers)
+        # Parameters still carrying a layer's default label are named by position, so that a
+        # diagram of the graph tells "0.weight" from "2.weight".
+        for name, p in self.named_parameters():
+            if p.label in ("weight", "bias"):
+                p.label = name
 
     def forward(self, x) -> Tensor:
         """Feed ``x`` through every layer in order."""
