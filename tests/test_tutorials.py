@@ -119,3 +119,20 @@ def test_vectorised_notebook_without_sklearn_trains_on_two_moons(tmp_path, monke
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "sklearn is not installed" in text and 'pip install "autograd_nn[tutorials]"' in text
     assert "two moons:" in text
+
+
+@pytest.mark.timeout(PER_NOTEBOOK_TIMEOUT * 2)
+def test_build_writes_html_with_outputs_and_an_index(tmp_path, kernel_name, capsys):
+    pytest.importorskip("nbconvert")
+    from tutorials import build
+
+    out = tmp_path / "site"
+    assert build.main(["--html", str(out), "04"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "04-non-linearities.html", "04-non-linearities.ipynb", "index.html"]
+    page = (out / "04-non-linearities.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64" in page                 # the activation plots, executed
+    assert "largest |engine - y(1-y)|" in page             # a printed result
+    assert "04-non-linearities.html" in (out / "index.html").read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name != "site"], "no staging folder left behind"
+    assert build.main(["--html", str(out), "no-such-notebook"]) == 2

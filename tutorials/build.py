@@ -162,41 +162,45 @@ def main(argv=None) -> int:
         print(f"no notebook matches {args.select}", file=sys.stderr)
         return 2
     out = Path(args.html) if args.html else None
+    staging = None
     if out is not None:
         # Build into a fresh folder beside the target, then swap it in, so a stopped run leaves
-        # no half-built copy looking complete.
+        # no half-built copy looking complete (and the finally below leaves no stray folder).
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-partial-", dir=out.parent))
     kernel = kernel_for_this_python()
     checkout_on_path()
     rows = []
     failed = 0
-    for path in paths:
-        nb, error, seconds = execute(path, args.timeout, kernel)
-        status = "ok" if error is None else "FAILED"
-        failed += error is not None
-        rows.append((path.stem, status, seconds))
-        print(f"{status:6} {seconds:6.1f} s  {path.name}", flush=True)
-        if error is not None:
-            print(str(error)[-3000:], file=sys.stderr)
-        if out is not None:
-            import nbformat
+    try:
+        for path in paths:
+            nb, error, seconds = execute(path, args.timeout, kernel)
+            status = "ok" if error is None else "FAILED"
+            failed += error is not None
+            rows.append((path.stem, status, seconds))
+            print(f"{status:6} {seconds:6.1f} s  {path.name}", flush=True)
+            if error is not None:
+                print(str(error)[-3000:], file=sys.stderr)
+            if staging is not None:
+                import nbformat
 
-            nbformat.write(nb, staging / path.name)
-            _write_html(nb, staging / f"{path.stem}.html")
-    if out is not None:
-        (staging / "index.html").write_text(_index(rows), encoding="utf-8")
-        if out.exists() and args.select:
-            # A partial build updates the existing folder, notebook by notebook.
-            for f in staging.iterdir():
-                if f.name != "index.html":
-                    os.replace(f, out / f.name)
+                nbformat.write(nb, staging / path.name)
+                _write_html(nb, staging / f"{path.stem}.html")
+        if staging is not None:
+            (staging / "index.html").write_text(_index(rows), encoding="utf-8")
+            if out.exists() and args.select:
+                # A partial build updates the existing folder, notebook by notebook.
+                for f in staging.iterdir():
+                    if f.name != "index.html":
+                        os.replace(f, out / f.name)
+            else:
+                if out.exists():
+                    shutil.rmtree(out)
+                staging.rename(out)
+            print(f"HTML written to {out}/index.html")
+    finally:
+        if staging is not None and staging.exists():
             shutil.rmtree(staging)
-        else:
-            if out.exists():
-                shutil.rmtree(out)
-            staging.rename(out)
-        print(f"HTML written to {out}/index.html")
     print(f"{len(paths) - failed}/{len(paths)} notebooks ran without error")
     return 1 if failed else 0
 
