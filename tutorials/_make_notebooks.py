@@ -662,8 +662,8 @@ assert abs(updates["w_DA"] - 0.1713) < 1e-4 and updates["w_DB"] == 0.0
 
 For $E$ the slide computes $\delta_E = w_{GE}\,\delta_G\,y'_E = -5.2 \times .0434 \times 0.2055 = -.0464$.
 But $y'_E$ is the slope of $E$'s sigmoid at its own output, $y'_E = h_E(1 - h_E)$, and with
-$h_E = .168$ that is $.168 \times .832 = .1398$, not $.2055$. (No quantity of unit $E$ gives .2055;
-$0.2055$ is not $h(1-h)$ for $h = .17$ or $.168$ either.) With the correct slope:
+$h_E = .168$ that is $.168 \times .832 = .1398$, not $.2055$ (nor is .2055 equal to $h(1-h)$ for the
+rounded $h_E = .17$). With the correct slope:
 
 * slide arithmetic, corrected: $\delta_E = -5.2 \times .0434 \times .1398 = -.0316$,
   so $\Delta w_{EA} = -.316$;
@@ -884,11 +884,34 @@ weights. The spikes in the error curve come from the large step $\mu = 10$: a st
 next one corrects it.
 
 The error stays flat for a while and then falls quickly: at first both hidden units learn much the
-same thing, until they specialise (one becomes roughly OR, the other roughly AND/NAND) and the output
-can combine them.
-
-Not every start succeeds. With some initial weights gradient descent settles in a *local minimum*
-where one input pair stays at $0.5$; try `seed=1`. Larger networks make this far less likely.
+same thing, until they specialise. The table below shows what each hidden unit computes after training:
+each has become a logic gate of its own (in this run close to NAND and NOR), and the output unit fires
+when the first is on and the second off, which is XOR.
+"""),
+    code(r"""
+hidden_layer = model.layers[0]
+print(" x1 x2 | h_1   h_2  | y")
+for x in inputs:
+    h = [v.data for v in hidden_layer(x)]
+    print(f" {x[0]:2.0f} {x[1]:2.0f} | {h[0]:.2f}  {h[1]:.2f} | {model(x)[0].data:.2f}")
+    assert all(min(v, 1 - v) < 0.1 for v in h)      # every hidden output is nearly 0 or 1
+"""),
+    md(r"""
+Not every start succeeds. From some initial weights gradient descent settles in a *local minimum*
+where the network gives up on some inputs and answers about $0.5$ for them. `seed=1` is such a start:
+"""),
+    code(r"""
+stuck = MLP(2, [2, 1], activation="sigmoid", seed=1)
+stuck_history = fit(stuck, inputs, targets, losses.l2, SGD(stuck.parameters(), lr=10.0), epochs=1000,
+                    progress=False)
+outputs = [stuck(x)[0].data for x in inputs]
+print("seed=1 after 1000 steps:", [round(o, 3) for o in outputs], " error:", round(stuck_history[-1], 4))
+assert not all((o >= 0.5) == (t == 1.0) for o, t in zip(outputs, targets))
+assert stuck_history[-1] > 0.1
+"""),
+    md(r"""
+Restarting from other random weights, a smaller learning rate, momentum, or a larger hidden layer all
+make this rarer; with many more weights than this tiny network, bad local minima stop mattering much.
 
 ## The trained network
 
@@ -1291,8 +1314,8 @@ axes[1].set_title("time per example")
 plt.tight_layout()
 """),
     md(r"""
-The gap has two causes. The scalar engine pays Python's overhead (an object, a dictionary-free but
-still interpreted operation) for each of the 40,000 multiplications; the tensor engine pays it once per
+The gap has two causes. The scalar engine pays the Python interpreter's overhead (a new object and a
+few bytecodes) for each of the 40,000 multiplications; the tensor engine pays it once per
 *operation* and leaves the arithmetic to compiled code that uses the CPU's vector units and several
 cores. A GPU pushes the second idea much further: thousands of cores working on one matrix product.
 This is why deep learning toolkits (Theano, TensorFlow, PyTorch, MXNet, DyNet) are built around
