@@ -210,6 +210,8 @@ class Function:
 
 
 class Add(Function):
+    """a + b; vjp: g to each operand, summed back over broadcast axes."""
+
     name = "+"
 
     @staticmethod
@@ -226,6 +228,8 @@ class Add(Function):
 
 
 class Sub(Function):
+    """a - b; vjp: g and -g, summed back over broadcast axes."""
+
     name = "-"
 
     @staticmethod
@@ -242,6 +246,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    """a * b; vjp: g·b and g·a, summed back over broadcast axes."""
+
     name = "*"
 
     @staticmethod
@@ -258,6 +264,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    """a / b (a zero divisor raises ``ZeroDivisionError``); vjp: g/b and -g·a/b²."""
+
     name = "/"
 
     @staticmethod
@@ -315,6 +323,8 @@ class PowConst(Function):
 
 
 class Neg(Function):
+    """-a; vjp: -g."""
+
     name = "neg"
 
     @staticmethod
@@ -394,6 +404,8 @@ class Linear(Function):
 
 
 class Sum(Function):
+    """Sum over axes; vjp: g copied back over the summed axes."""
+
     name = "sum"
 
     @staticmethod
@@ -407,6 +419,8 @@ class Sum(Function):
 
 
 class Mean(Function):
+    """Mean over axes; vjp: g / count copied back over the averaged axes."""
+
     name = "mean"
 
     @staticmethod
@@ -445,11 +459,15 @@ class Max(Function):
 
 
 class Min(Max):
+    """min over axes; ties share the gradient equally."""
+
     name = "min"
     reduce = staticmethod(np.min)
 
 
 class Reshape(Function):
+    """A new shape for the same data; vjp: g reshaped back."""
+
     name = "reshape"
 
     @staticmethod
@@ -467,6 +485,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """Permuted axes; vjp: g permuted by the inverse permutation."""
+
     name = "transpose"
 
     @staticmethod
@@ -484,6 +504,8 @@ class Transpose(Function):
 
 
 class Astype(Function):
+    """A dtype cast; vjp: g cast back to the input's dtype."""
+
     name = "astype"
 
     @staticmethod
@@ -524,6 +546,8 @@ class GetItem(Function):
 
 
 class Concatenate(Function):
+    """Join along an existing axis; vjp: g split at the same boundaries."""
+
     name = "concatenate"
 
     @staticmethod
@@ -545,6 +569,8 @@ class Concatenate(Function):
 
 
 class Stack(Function):
+    """Join along a new axis; vjp: g sliced along that axis."""
+
     name = "stack"
 
     @staticmethod
@@ -563,6 +589,8 @@ class Stack(Function):
 
 
 class Exp(Function):
+    """e^a; vjp: g·e^a (the output, saved)."""
+
     name = "exp"
 
     @staticmethod
@@ -576,6 +604,8 @@ class Exp(Function):
 
 
 class Log(Function):
+    """log a (negative a raises ``ValueError``); vjp: g / a."""
+
     name = "log"
 
     @staticmethod
@@ -594,6 +624,8 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    """√a (negative a raises ``ValueError``); vjp: g / (2√a)."""
+
     name = "sqrt"
 
     @staticmethod
@@ -613,6 +645,8 @@ class Sqrt(Function):
 
 
 class Abs(Function):
+    """|a|; vjp: g·sign(a)."""
+
     name = "abs"
 
     @staticmethod
@@ -625,6 +659,8 @@ class Abs(Function):
 
 
 class Clip(Function):
+    """a limited to [low, high]; vjp: g where low <= a <= high, else 0."""
+
     name = "clip"
 
     @staticmethod
@@ -645,6 +681,8 @@ class Clip(Function):
 
 
 class Tanh(Function):
+    """tanh a; vjp: g·(1 - tanh² a), from the saved output."""
+
     name = "tanh"
 
     @staticmethod
@@ -662,6 +700,8 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
+    """σ(a) = 1 / (1 + e^-a), stable; vjp: g·σ(1 - σ), from the saved output."""
+
     name = "sigmoid"
 
     @staticmethod
@@ -677,6 +717,8 @@ class Sigmoid(Function):
 
 
 class ReLU(Function):
+    """max(a, 0); vjp: g where a > 0, else 0."""
+
     name = "relu"
 
     @staticmethod
@@ -703,6 +745,8 @@ class Step(Function):
 
 
 class Softmax(Function):
+    """e^a / Σ e^a along an axis; vjp: s·(g - Σ g·s)."""
+
     name = "softmax"
 
     @staticmethod
@@ -720,6 +764,8 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    """a - log Σ e^a along an axis; vjp: g - softmax·Σ g."""
+
     name = "log_softmax"
 
     @staticmethod
