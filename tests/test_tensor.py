@@ -201,19 +201,26 @@ def test_seed_and_grad_argument():
         Tensor([1.0]).sum().backward()
 
 
-def test_accumulation_and_every_node_keeps_its_grad():
+def test_accumulation_and_which_nodes_keep_their_grad():
     x = leaf(2, 3)
     h = x.tanh()
-    loss = (h * h).sum()
+    u = h * 3
+    loss = (h * h).sum() + u.sum()
     loss.backward(retain_graph=True)
     g1 = x.grad.copy()
-    np.testing.assert_allclose(h.grad, 2 * h.data)  # intermediate gradients are kept
-    assert loss.grad.item() == 1.0
-    loss.backward()
-    np.testing.assert_allclose(x.grad, 2 * g1)
+    assert h.grad is None and u.grad is None and loss.grad is None  # as in PyTorch: leaves only
+    loss.backward(retain_graph=True)
+    np.testing.assert_allclose(x.grad, 2 * g1)  # accumulated
+    h.retain_grad()
+    loss.backward(retain_graph=True)
+    np.testing.assert_allclose(h.grad, 2 * h.data + 3)
+    assert u.grad is None
     loss.zero_grad()
     assert x.grad is None and h.grad is None
-    h.retain_grad()  # accepted for PyTorch compatibility
+    loss.backward(retain_grads=True)  # every node, e.g. for a diagram of all gradients
+    assert loss.grad.item() == 1.0
+    np.testing.assert_array_equal(u.grad, np.ones((2, 3)))
+    np.testing.assert_allclose(h.grad, 2 * h.data + 3)
 
 
 def test_second_backward_without_retain_graph_raises():
