@@ -257,11 +257,16 @@ def test_cli_writes_exactly_the_promised_files(needs_dot, tmp_path, capsys):
     promised = planned_files(out, "svg", names, len(topological_order(worked_example().error)))
     assert on_disk == sorted(promised)
     assert len([p for p in promised if p.parent.name == "paths"]) == 11
-    for p in promised[:13] + promised[-1:]:
+    for p in promised[:14] + promised[-1:]:
         assert str(p) in printed
-    # the slide table of deltas and updates
+    # the slide table of deltas and updates, the slides' rounded figures and the erratum
     assert "w_GD" in printed and "delta" in printed and "0.0424" in printed
-    for p in promised[:13]:
+    assert "0.0434" in printed and "y'_E = h_E (1 - h_E) = 0.1398" in printed
+    # the trained network answers XOR: four lines "x = (a, b)  y = ...  -> a xor b" after training
+    trained = printed.split("trained to XOR")[1].split("Wrote")[0]
+    for a, b in [(0, 0), (1, 0), (0, 1), (1, 1)]:
+        assert re.search(rf"x = \({a}, {b}\)  y = [0-9.]+  -> {a ^ b}", trained)
+    for p in promised[:14]:
         parse_svg(p.read_bytes())
 
 

@@ -1,9 +1,12 @@
 """``python -m viz xor --out DIR [--format svg|png|pdf]``: the lecture's worked example, drawn.
 
 Builds the slides' 2-2-1 sigmoid XOR network with input (1, 0) and target 1, runs forward and
-backward, prints the slide-style table of deltas and weight updates, and writes into DIR:
+backward, prints the slide-style table of deltas and weight updates next to the slides' rounded
+figures (with the slide's erratum), shows that the network computes XOR, trains a fresh 2-2-1
+network to XOR with SGD, and writes into DIR:
 
 - ``network.<fmt>``: the network as the lecture draws it
+- ``trained_network.<fmt>``: the freshly trained network
 - ``graph.<fmt>``: the full computation graph with data, grads and local derivatives
 - ``paths/path_<name>.<fmt>``: every gradient path to each parameter (w_DA ... w_GF) and input (x1, x2)
 - ``backward/step_NNN.svg`` and ``backward/backward.html``: the backward pass, step by step
@@ -11,7 +14,7 @@ backward, prints the slide-style table of deltas and weight updates, and writes 
 Example:
     >>> from viz.__main__ import planned_files
     >>> len(planned_files("figs", "svg", ["w_DA"], 2))
-    6
+    7
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def planned_files(out, fmt: str, names, n_frames: int) -> list[Path]:
     backward steps.
     """
     out = Path(out)
-    files = [out / f"network.{fmt}", out / f"graph.{fmt}"]
+    files = [out / f"network.{fmt}", out / f"trained_network.{fmt}", out / f"graph.{fmt}"]
     files += [out / "paths" / f"path_{id_part(name)}.{fmt}" for name in names]
     width = max(3, len(str(n_frames)))
     files += [out / "backward" / f"step_{k + 1:0{width}d}.svg" for k in range(n_frames)]
@@ -46,7 +49,7 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
 
     Everything is rendered in memory first, so a missing Graphviz writes nothing.
     """
-    from autograd_nn.lecture import delta_table, worked_example
+    from autograd_nn.lecture import delta_table, train_xor, worked_example, xor_outputs
 
     from . import backward_steps, draw_gradient_paths, draw_graph, draw_network
 
@@ -63,11 +66,24 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
         file=stream,
     )
     print(delta_table(model, [x.data for x in ex.inputs], [ex.target], ex.learning_rate), file=stream)
+    _print_slide_comparison(ex, stream)
+    print("\nThe slides' network computes XOR (output > 0.5 means 1):", file=stream)
+    for x, y in xor_outputs(model):
+        print(f"  x = ({x[0]:g}, {x[1]:g})  y = {y:.4f}  -> {int(y > 0.5)}", file=stream)
+    trained, history = train_xor()
+    print(
+        f"\nA fresh 2-2-1 sigmoid network trained to XOR with SGD (mu = 10, {len(history)} epochs, "
+        f"seed 0): E from {history[0]:.4f} to {history[-1]:.6f}",
+        file=stream,
+    )
+    for x, y in xor_outputs(trained):
+        print(f"  x = ({x[0]:g}, {x[1]:g})  y = {y:.4f}  -> {int(y > 0.5)}", file=stream)
 
     targets = [(name, p) for name, p in model.named_parameters()]
     targets += [(x.label or f"x{k + 1}", x) for k, x in enumerate(ex.inputs)]
     diagrams = [
         draw_network(model),
+        draw_network(trained),
         draw_graph(root, model=model, decimals=decimals),
     ]
     diagrams += [draw_gradient_paths(root, node, model=model, decimals=decimals) for _, node in targets]
@@ -86,11 +102,36 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
     r = root.label or "E"
     print(f"\nWrote {len(files)} files into {Path(out)}:", file=stream)
     print(f"  network diagram      {files[0]}", file=stream)
-    print(f"  computation graph    {files[1]}", file=stream)
-    for (name, node), path in zip(targets, files[2:]):
+    print(f"  trained network      {files[1]}", file=stream)
+    print(f"  computation graph    {files[2]}", file=stream)
+    for (name, node), path in zip(targets, files[3:]):
         print(f"  gradient paths       {path}   (∂{r}/∂{name} = {node.grad:.4f})", file=stream)
     print(f"  backward stepper     {files[-1]}   ({len(steps)} frames beside it)", file=stream)
     return files
+
+
+def _print_slide_comparison(ex, stream) -> None:
+    """The slides' rounded figures beside the exact ones, and the slide's one wrong figure."""
+    from autograd_nn.lecture import slide_numbers
+
+    slide = slide_numbers(ex.learning_rate, ex.target)
+    deltas, updates = ex.deltas(), ex.updates()
+    rows = [("delta_G", slide.delta_G, deltas["G"]), ("delta_D", slide.delta_D, deltas["D"])]
+    for n in ("GD", "GE", "GF", "DA", "DB", "DC"):
+        rows.append((f"dw_{n}", getattr(slide, f"dw_{n}"), updates[f"w_{n}"]))
+    print(
+        "\nThe slides round every intermediate (h .90 and .17, y .76, y' .181); exact values differ:",
+        file=stream,
+    )
+    print("  quantity   slide     exact", file=stream)
+    for name, rounded, exact in rows:
+        print(f"  {name:<9}  {rounded:<8.4g}  {exact:.4f}", file=stream)
+    print(
+        f"  Erratum: the slide uses y'_E = {slide.y_prime_E_slide} (delta_E = {slide.delta_E_slide}), but "
+        f"y'_E = h_E (1 - h_E) = {slide.y_prime_E}, so delta_E = {slide.delta_E} in the slides' "
+        f"rounding ({deltas['E']:.4f} exact).",
+        file=stream,
+    )
 
 
 def main(argv=None) -> int:
