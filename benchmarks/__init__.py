@@ -1,0 +1,1 @@
+"""Benchmarks against peer libraries: ``python -m benchmarks`` runs every ``bench_*.py``."""
