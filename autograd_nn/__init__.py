@@ -15,6 +15,7 @@ Example:
 from .gradcheck import GradcheckError, gradcheck
 from .graph import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .tensor import Tensor, concatenate, stack
+from .train import fit
 from .value import Value
 
 __version__ = "0.1.0"
@@ -28,6 +29,7 @@ __all__ = [
     "concatenate",
     "detect_anomaly",
     "enable_grad",
+    "fit",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",

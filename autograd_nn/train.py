@@ -17,7 +17,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from tqdm.auto import tqdm
 
 
 def _is_tensor(x) -> bool:
@@ -86,6 +85,9 @@ def fit(
 
         x_all = inputs.data if _is_tensor(inputs) else np.asarray(inputs)
         t_all = targets.data if _is_tensor(targets) else np.asarray(targets)
+    # Imported here so that ``import autograd_nn`` stays fast (tqdm.auto probes for Jupyter).
+    from tqdm.auto import tqdm
+
     rng = np.random.default_rng(seed)
     history: list[float] = []
     bar = tqdm(range(epochs), desc="fit", disable=not progress, leave=False)

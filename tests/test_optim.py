@@ -164,3 +164,43 @@ def test_real_tensor_parameters():
     assert p.data is buffer and p.data.tolist() == [0.0, 0.0]
     opt.zero_grad()
     assert p.grad is None
+
+
+# -- fit ---------------------------------------------------------------------------------------------
+
+
+def test_fit_full_batch_and_history():
+    from autograd_nn import fit, losses
+
+    model = MLP(1, [1], activation="linear", seed=0)
+    xs, ys = [[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0]
+    history = fit(model, xs, ys, losses.mse, SGD(model.parameters(), lr=0.1), 50, progress=False)
+    assert len(history) == 50 and history[-1] < history[0]
+    # The history is the loss before each epoch's update, as the model computes it.
+    fresh = MLP(1, [1], activation="linear", seed=0)
+    assert history[0] == pytest.approx(losses.mse([fresh(x) for x in xs], ys).data)
+
+
+def test_fit_minibatches_progress_bar(capsys):
+    from autograd_nn import fit, losses
+
+    model = MLP(2, [3, 1], activation="tanh", output_activation="linear", seed=0)
+    xs = [[i / 10, -i / 10] for i in range(10)]
+    ys = [i / 10 for i in range(10)]
+    opt = Adam(model.parameters(), lr=0.05)
+    history = fit(model, xs, ys, losses.mse, opt, 5, progress=True, batch_size=4, seed=1)
+    assert len(history) == 5 and opt.steps == 5 * 3
+    assert "fit" in capsys.readouterr().err
+
+
+def test_fit_bad_input():
+    from autograd_nn import fit, losses
+
+    model = MLP(1, [1], seed=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="3 inputs but 2 targets"):
+        fit(model, [[0.0]] * 3, [1.0, 2.0], losses.mse, opt, 1, progress=False)
+    with pytest.raises(ValueError, match="epochs"):
+        fit(model, [[0.0]], [1.0], losses.mse, opt, -1, progress=False)
+    with pytest.raises(ValueError, match="batch_size"):
+        fit(model, [[0.0]], [1.0], losses.mse, opt, 1, progress=False, batch_size=0)
