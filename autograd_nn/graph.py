@@ -106,6 +106,33 @@ class detect_anomaly(_Mode):  # noqa: N801
     _value = True
 
 
+class Node:
+    """Base of both engines' nodes: what the graph record shares, beyond the engine's own slots.
+
+    Subclasses define the slots ``parents``, ``op`` and ``_label`` (set only when a node is named,
+    so unnamed intermediate nodes cost no store for it).
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> isinstance(Value(1.0), Node), Value(1.0, label="w").label
+        (True, 'w')
+    """
+
+    __slots__ = ()
+
+    @property
+    def label(self) -> str:
+        """A name for diagrams and messages (``""`` if none was given)."""
+        try:
+            return self._label
+        except AttributeError:
+            return ""
+
+    @label.setter
+    def label(self, name: str) -> None:
+        self._label = str(name)
+
+
 def is_grad_enabled() -> bool:
     """Whether operations currently record the graph (False inside :class:`no_grad`).
 

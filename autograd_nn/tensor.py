@@ -42,7 +42,7 @@ import weakref
 
 import numpy as np
 
-from .graph import SWITCHES, AnomalyError, topological_order
+from .graph import SWITCHES, AnomalyError, Node, topological_order
 from .value import Value
 
 __all__ = ["Function", "Tensor", "concatenate", "linear", "stack", "sum_to"]
@@ -815,7 +815,7 @@ def _to_array(data, dtype, where: str) -> np.ndarray:
     return array
 
 
-class Tensor:
+class Tensor(Node):
     """A numpy array in the computation graph: ``data``, ``grad``, ``parents``, ``op``.
 
     ``Tensor(data, requires_grad=False, dtype=None, label="")`` takes an ndarray (shared, not
@@ -859,18 +859,6 @@ class Tensor:
             self._label = str(label)
 
     # -- the record ---------------------------------------------------------------------------
-
-    @property
-    def label(self) -> str:
-        """A name for diagrams and messages (``""`` if none was given)."""
-        try:
-            return self._label
-        except AttributeError:
-            return ""
-
-    @label.setter
-    def label(self, name: str) -> None:
-        self._label = str(name)
 
     @property
     def shape(self) -> tuple:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from .graph import SWITCHES, AnomalyError, topological_order
+from .graph import SWITCHES, AnomalyError, Node, topological_order
 
 _new = object.__new__
 _exp = math.exp
@@ -29,7 +29,7 @@ def _leaf_number(data, where: str) -> float:
     )
 
 
-class Value:
+class Value(Node):
     """A scalar in the computation graph: ``data``, ``grad``, ``parents``, ``local`` and ``op``.
 
     ``parents`` are the operands in order (``a * a`` has two edges) and ``local[i]`` is the
@@ -59,18 +59,6 @@ class Value:
         self.op = ""
         if label:
             self._label = str(label)
-
-    @property
-    def label(self) -> str:
-        """A name for diagrams and messages (``""`` if none was given)."""
-        try:
-            return self._label
-        except AttributeError:
-            return ""
-
-    @label.setter
-    def label(self, name: str) -> None:
-        self._label = str(name)
 
     def __repr__(self) -> str:
         name = f", label={self.label!r}" if self.label else ""
