@@ -366,7 +366,7 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="smaller chain sizes")
-    parser.add_argument("--micro-max", type=int, default=10**5, help="largest chain micrograd runs")
+    parser.add_argument("--micro-max", type=int, default=10**6, help="largest chain micrograd runs")
     args = parser.parse_args(argv)
     demo = bench_demo(repeats=args.repeats)
     print(format_demo(demo))

@@ -346,3 +346,14 @@ def test_to_tensor_delegates_to_convert():
     back = MLP.from_tensor(model.to_tensor())
     expected = [p.data for p in model.parameters()]
     assert [p.data for p in back.parameters()] == pytest.approx(expected, abs=1e-15)
+
+
+def test_mlp_wraps_plain_inputs_as_labelled_leaves():
+    model = MLP(2, [2, 1], seed=0)
+    y = model([1.0, 0.0])[0]
+    s_hidden = y.parents[0].parents[1].parents[0]
+    leaves = [p for p in s_hidden.parents if p.label in ("x1", "x2")]
+    assert [v.label for v in leaves] == ["x1", "x2"] and [v.data for v in leaves] == [1.0, 0.0]
+    given = [Value(0.5, label="a"), Value(0.25)]
+    model(given)[0].backward()
+    assert given[0].grad != 0.0  # Values passed in are used as they are

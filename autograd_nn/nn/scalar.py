@@ -538,9 +538,15 @@ class MLP(Module):
     def forward(self, x) -> list[Value]:
         """The output layer's values for the inputs ``x``: always a list of Values.
 
+        Plain numbers among the inputs become leaf Values labelled ``x1``, ``x2``, ... (as the
+        lecture names them), so diagrams show the inputs and the first layer's weighted sums do
+        not have to remember constants (micrograd's demo wraps its inputs the same way).
+
         Raises:
             ValueError: when ``len(x)`` is not the number of inputs, naming both and the layer.
         """
+        _check_sequence(x, "MLP")
+        x = [v if type(v) is Value else Value(v, label=f"x{i + 1}") for i, v in enumerate(x)]
         for layer in self.layers:
             x = layer(x)
         return x
