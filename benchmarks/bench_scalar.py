@@ -192,7 +192,7 @@ def bench_labels(repeats: int = 15) -> dict:
     def bare():
         dot = Value.dot
         for x in X:
-            h = x
+            h = [Value(v) for v in x]  # as MLP does: plain inputs become leaf Values
             for li, layer in enumerate(layers):
                 out = []
                 for w, b in layer:
