@@ -161,23 +161,26 @@ def topological_order(root) -> list:
         ['a', '*']
     """
     order = []
-    # Nodes hash by identity (neither engine defines __eq__ on nodes), which is faster than id().
-    visited = {root}
-    add = visited.add
-    # Each stack entry is a node and an iterator over its parents not yet expanded.
-    stack = [(root, iter(root.parents))]
+    # state: absent = not seen, False = expanded (its parents are being ordered), True = emitted.
+    # A node is pushed once more after its parents, and emitted when popped again.  Nothing but
+    # this dict and two lists is allocated, so a big walk does not wake the garbage collector.
+    state: dict = {}
+    stack = [root]
     push = stack.append
     pop = stack.pop
+    emit = order.append
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in visited:
-                add(parent)
-                push((parent, iter(parent.parents)))
-                break
-        else:
-            pop()
-            order.append(node)
+        node = pop()
+        seen = state.get(node)
+        if seen is None:
+            state[node] = False
+            push(node)
+            for parent in node.parents:
+                if parent not in state:
+                    push(parent)
+        elif seen is False:
+            state[node] = True
+            emit(node)
     return order
 
 

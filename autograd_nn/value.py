@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 
 from .graph import SWITCHES, AnomalyError, Node, topological_order
 
@@ -17,10 +18,13 @@ _exp = math.exp
 _tanh = math.tanh
 _log = math.log
 _isfinite = math.isfinite
+_mul = operator.mul
 
 
 def _leaf_number(data, where: str) -> float:
     """Convert an accepted real number to float, or raise a TypeError naming what was given."""
+    if type(data) is float:
+        return data
     if isinstance(data, (bool, numbers.Real)) and not isinstance(data, Value):
         return float(data)
     raise TypeError(
@@ -47,7 +51,7 @@ class Value(Node):
 
     # ``_label``, ``group`` and ``const`` are set only where needed: unset slots cost no time on
     # the hot path, and readers use the ``label`` property or getattr with a default.
-    __slots__ = ("data", "grad", "parents", "local", "op", "_label", "group", "const", "__weakref__")
+    __slots__ = ("data", "grad", "parents", "local", "op", "_label", "group", "const")
     # numpy arrays defer to our reflected operators instead of broadcasting over a Value.
     __array_ufunc__ = None
 
@@ -78,7 +82,8 @@ class Value(Node):
                 out.local = (1.0, 1.0)
                 return out
         else:
-            c = _const(other)
+            # Plain floats are the common constant: skip the conversion call for them.
+            c = other if type(other) is float else _const(other)
             if c is NotImplemented:
                 return NotImplemented
             out.data = self.data + c
@@ -107,7 +112,8 @@ class Value(Node):
                 out.local = (1.0, -1.0)
                 return out
         else:
-            c = _const(other)
+            # Plain floats are the common constant: skip the conversion call for them.
+            c = other if type(other) is float else _const(other)
             if c is NotImplemented:
                 return NotImplemented
             out.data = self.data - c
@@ -136,7 +142,8 @@ class Value(Node):
                 out.local = (other.data, self.data)
                 return out
         else:
-            c = _const(other)
+            # Plain floats are the common constant: skip the conversion call for them.
+            c = other if type(other) is float else _const(other)
             if c is NotImplemented:
                 return NotImplemented
             out.data = self.data * c
@@ -352,10 +359,22 @@ class Value(Node):
             >>> round(s.data, 6), s.local
             (2.2, (1.0, 0.0, 1.0))
         """
-        if len(weights) != len(inputs):
-            raise ValueError(
-                f"Value.dot: {len(weights)} weights but {len(inputs)} inputs; they must be equally many"
-            )
+        n = len(weights)
+        if n != len(inputs):
+            raise ValueError(f"Value.dot: {n} weights but {len(inputs)} inputs; they must be equally many")
+        if type(bias) is Value and all(type(v) is Value for v in weights) and all(
+            type(v) is Value for v in inputs
+        ):
+            # The neuron's case, every operand a Value: interleave w_1, h_1, w_2, h_2, ... by slices.
+            wd = [w.data for w in weights]
+            hd = [h.data for h in inputs]
+            parents = [bias] * (2 * n + 1)
+            parents[0 : 2 * n : 2] = weights
+            parents[1 : 2 * n : 2] = inputs
+            local = [1.0] * (2 * n + 1)
+            local[0 : 2 * n : 2] = hd
+            local[1 : 2 * n : 2] = wd
+            return _node(sum(map(_mul, wd, hd)) + bias.data, tuple(parents), tuple(local), op)
         parents = []
         local = []
         total = 0.0
@@ -412,9 +431,12 @@ class Value(Node):
         topo = topological_order(self)
         # This pass's gradients are computed from zero, then added to what was there, so that
         # intermediate nodes accumulate correctly too (a stale grad must not be propagated).
+        # On a fresh graph every grad is already 0 and only the check is paid.
         previous = [n.grad for n in topo]
-        for n in topo:
-            n.grad = 0.0
+        accumulate = any(previous)
+        if accumulate:
+            for n in topo:
+                n.grad = 0.0
         self.grad = grad
         if SWITCHES.anomaly:
             _backward_checked(topo)
@@ -424,7 +446,7 @@ class Value(Node):
                 if g and node.parents:
                     for parent, d in zip(node.parents, node.local):
                         parent.grad += d * g
-        if any(previous):
+        if accumulate:
             for n, old in zip(topo, previous):
                 n.grad += old
 
