@@ -18,9 +18,12 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
+from . import tensor_losses
+from .tensor import Tensor
 from .value import Value
 
 # log(p) is clamped at -100 where p underflows, as torch.nn.BCELoss does: a finite loss, no grad.
@@ -28,8 +31,17 @@ _LOG_FLOOR = -100.0
 _P_FLOOR = math.exp(_LOG_FLOOR)
 
 
-def _is_tensor(x) -> bool:
-    return type(x).__name__ == "Tensor"
+def _also_for_tensors(loss):
+    """Hand a Tensor of outputs to the loss of the same name in :mod:`autograd_nn.tensor_losses`."""
+    tensor_loss = getattr(tensor_losses, loss.__name__)
+
+    @functools.wraps(loss)
+    def dispatch(outputs, targets):
+        if isinstance(outputs, Tensor):
+            return tensor_loss(outputs, targets)
+        return loss(outputs, targets)
+
+    return dispatch
 
 
 def _flatten(x, what: str) -> list:
@@ -64,7 +76,10 @@ def _pairs(outputs, targets, name: str) -> tuple[list, list]:
         raise ValueError(f"{name}: {len(ys)} outputs but {len(ts)} targets; they must be equally many")
     if not ys:
         raise ValueError(f"{name}: no outputs given")
-    return ys, [t if isinstance(t, Value) else float(t) for t in ts]
+    # Plain-number outputs become constant Values, so every loss can use Value's operations.
+    return [y if isinstance(y, Value) else Value(y) for y in ys], [
+        t if isinstance(t, Value) else float(t) for t in ts
+    ]
 
 
 def _mean(terms: list) -> Value:
@@ -73,6 +88,7 @@ def _mean(terms: list) -> Value:
     return Value.sum(terms) * (1.0 / len(terms))
 
 
+@_also_for_tensors
 def l2(outputs, targets) -> Value:
     """The lecture's error E = ½ Σ_j (t_j − y_j)², so that dE/dy_j = −(t_j − y_j).
 
@@ -82,15 +98,12 @@ def l2(outputs, targets) -> Value:
         >>> l2([Value(0.5), Value(1.0)], [1.0, 0.0]).data
         0.625
     """
-    if _is_tensor(outputs):
-        from . import tensor_losses
-
-        return tensor_losses.l2(outputs, targets)
     ys, ts = _pairs(outputs, targets, "l2")
     terms = [(t - y) ** 2 for y, t in zip(ys, ts)]
     return 0.5 * (terms[0] if len(terms) == 1 else Value.sum(terms))
 
 
+@_also_for_tensors
 def mse(outputs, targets) -> Value:
     """Mean squared error (1/n) Σ (y − t)², as ``torch.nn.functional.mse_loss``.
 
@@ -100,10 +113,6 @@ def mse(outputs, targets) -> Value:
         >>> mse([Value(0.5), Value(1.0)], [1.0, 0.0]).data
         0.625
     """
-    if _is_tensor(outputs):
-        from . import tensor_losses
-
-        return tensor_losses.mse(outputs, targets)
     ys, ts = _pairs(outputs, targets, "mse")
     return _mean([(y - t) ** 2 for y, t in zip(ys, ts)])
 
@@ -115,6 +124,7 @@ def _safe_log(p: Value) -> Value:
     return p * 0.0 + _LOG_FLOOR
 
 
+@_also_for_tensors
 def binary_cross_entropy(outputs, targets) -> Value:
     """Mean of −[t log p + (1 − t) log(1 − p)] over probabilities p in [0, 1].
 
@@ -130,10 +140,6 @@ def binary_cross_entropy(outputs, targets) -> Value:
         >>> binary_cross_entropy(Value(0.0), 1).data
         100.0
     """
-    if _is_tensor(outputs):
-        from . import tensor_losses
-
-        return tensor_losses.binary_cross_entropy(outputs, targets)
     ps, ts = _pairs(outputs, targets, "binary_cross_entropy")
     terms = []
     for p, t in zip(ps, ts):
@@ -148,6 +154,7 @@ def binary_cross_entropy(outputs, targets) -> Value:
     return _mean(terms)
 
 
+@_also_for_tensors
 def binary_cross_entropy_with_logits(logits, targets) -> Value:
     """Binary cross-entropy of sigmoid(z), computed from the logits z without overflow.
 
@@ -163,10 +170,6 @@ def binary_cross_entropy_with_logits(logits, targets) -> Value:
         >>> bce(Value(1000.0), 0).data
         1000.0
     """
-    if _is_tensor(logits):
-        from . import tensor_losses
-
-        return tensor_losses.binary_cross_entropy_with_logits(logits, targets)
     zs, ts = _pairs(logits, targets, "binary_cross_entropy_with_logits")
     terms = []
     for z, t in zip(zs, ts):
@@ -179,6 +182,7 @@ def binary_cross_entropy_with_logits(logits, targets) -> Value:
     return _mean(terms)
 
 
+@_also_for_tensors
 def hinge(outputs, targets) -> Value:
     """Max-margin loss for labels ±1: the mean of max(0, 1 − y·t), as in micrograd's demo.
 
@@ -188,10 +192,6 @@ def hinge(outputs, targets) -> Value:
         >>> hinge([Value(2.0), Value(0.5), Value(0.3)], [1, 1, -1]).data
         0.6
     """
-    if _is_tensor(outputs):
-        from . import tensor_losses
-
-        return tensor_losses.hinge(outputs, targets)
     ys, ts = _pairs(outputs, targets, "hinge")
     for i, t in enumerate(ts):
         if (t.data if isinstance(t, Value) else t) not in (-1.0, 1.0):
@@ -199,6 +199,7 @@ def hinge(outputs, targets) -> Value:
     return _mean([(1.0 - y * t).relu() for y, t in zip(ys, ts)])
 
 
+@_also_for_tensors
 def cross_entropy(logits, target) -> Value:
     """Softmax cross-entropy −log softmax(z)[target], stable through log-sum-exp.
 
@@ -215,10 +216,6 @@ def cross_entropy(logits, target) -> Value:
         >>> round(loss.data, 4), round(z[0].grad, 4)
         (0.417, -0.341)
     """
-    if _is_tensor(logits):
-        from . import tensor_losses
-
-        return tensor_losses.cross_entropy(logits, target)
     if isinstance(logits, Value) or not hasattr(logits, "__len__") or len(logits) == 0:
         raise TypeError(f"cross_entropy: logits must be a non-empty list of Values, got {logits!r}")
     if all(isinstance(z, (list, tuple)) for z in logits):

@@ -362,9 +362,7 @@ class Value(Node):
         n = len(weights)
         if n != len(inputs):
             raise ValueError(f"Value.dot: {n} weights but {len(inputs)} inputs; they must be equally many")
-        if type(bias) is Value and all(type(v) is Value for v in weights) and all(
-            type(v) is Value for v in inputs
-        ):
+        if {type(bias), *map(type, weights), *map(type, inputs)} == _ONLY_VALUES:
             # The neuron's case, every operand a Value: interleave w_1, h_1, w_2, h_2, ... by slices.
             wd = [w.data for w in weights]
             hd = [h.data for h in inputs]
@@ -480,6 +478,9 @@ class Value(Node):
 
 
 
+
+
+_ONLY_VALUES = {Value}
 
 
 def _const(other):
