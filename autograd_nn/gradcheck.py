@@ -18,7 +18,22 @@ from .value import Value
 
 
 class GradcheckError(AssertionError):
-    """An analytic gradient disagrees with its finite-difference estimate; the message says where."""
+    """An analytic gradient disagrees with its finite-difference estimate; the message says where.
+
+    An ``AssertionError``, so a failed check inside a test reads as a failed assertion.
+
+    Example:
+        >>> from autograd_nn import GradcheckError, Value, gradcheck
+        >>> def square(x):
+        ...     y = x * x
+        ...     y.local = (1.0, 1.0)  # a wrong local derivative: d(x x)/dx is x for each operand
+        ...     return y
+        >>> try:
+        ...     gradcheck(square, [Value(3.0)])
+        ... except GradcheckError as err:
+        ...     print(str(err).splitlines()[1].split(", numeric")[0])
+          input 0: analytic 2.0
+    """
 
 
 def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
@@ -163,6 +178,15 @@ class LocalDerivativeMismatch:
         parent_index: which operand's derivative is wrong.
         stored: the local derivative on the node.
         numeric: the central finite difference of the op's forward.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> from autograd_nn.gradcheck import check_local_derivatives
+        >>> y = Value(2.0, label="x").exp(); y.label = "y"
+        >>> y.local = (1.0,)  # should be exp(2) = 7.389...
+        >>> [m] = check_local_derivatives(y)
+        >>> m.op, m.label, m.parent_index, m.stored, round(m.numeric, 3)
+        ('exp', 'y', 0, 1.0, 7.389)
     """
 
     op: str

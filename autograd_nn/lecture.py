@@ -223,6 +223,15 @@ class DeltaRule:
 
     ``activations[0]`` are the inputs, ``activations[i + 1]`` the outputs of layer i; ``deltas[i]``
     the δ of each neuron of layer i; ``updates[i][j]`` the pair (Δweights, Δbias) of neuron j.
+
+    Example:
+        >>> from autograd_nn.lecture import delta_rule, xor_network
+        >>> r = delta_rule(xor_network(), [1.0, 0.0], [1.0], learning_rate=10.0)
+        >>> [round(h, 4) for h in r.activations[1]], [round(d, 4) for d in r.deltas[0]]
+        ([0.9002, 0.168], [0.0171, -0.0308])
+        >>> dw, db = r.updates[0][0]  # neuron D: Δw_DA, Δw_DB and the bias's Δw_DC
+        >>> [round(u, 4) for u in dw], round(db, 4)
+        ([0.1713, 0.0], 0.1713)
     """
 
     activations: list[list[float]]
@@ -368,6 +377,14 @@ class SlideNumbers:
     3, y'_D to 4 (.0898).  ``delta_E_slide`` and ``dw_EA_slide`` are the slide's figures with its
     wrong y'_E = .2055; ``y_prime_E``, ``delta_E`` and ``dw_EA`` are the corrected ones
     (y'_E = h_E (1 − h_E) = .1398).
+
+    Example:
+        >>> from autograd_nn.lecture import slide_numbers
+        >>> n = slide_numbers()
+        >>> n.h_D, n.h_E, n.s_G, n.y, n.y_prime_G
+        (0.9, 0.17, 1.17, 0.76, 0.181)
+        >>> n.y_prime_E_slide, n.y_prime_E  # the slide's y'_E and the corrected one
+        (0.2055, 0.1398)
     """
 
     h_D: float  # noqa: N815 - the slides' names

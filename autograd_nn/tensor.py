@@ -206,10 +206,12 @@ class Function:
 
     @staticmethod
     def forward(*args):  # pragma: no cover - every operation defines its own
+        """``(output, ctx)`` from the parents' arrays (and any constant parameters) of the operation."""
         raise NotImplementedError
 
     @staticmethod
     def backward(ctx, g, parents):  # pragma: no cover
+        """One gradient per parent (its shape, or ``None`` if it needs none) from the output's ``g``."""
         raise NotImplementedError
 
 

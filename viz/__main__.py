@@ -24,7 +24,9 @@ import sys
 from pathlib import Path
 
 from ._util import id_part
-from .render import SUPPORTED_FORMATS, GraphvizNotFoundError, check_graphviz, pipe, write_atomic
+from .render import SUPPORTED_FORMATS, GraphvizNotFoundError, _pipe, _write_atomic, check_graphviz
+
+__all__ = ["FORMATS", "main", "planned_files", "xor"]
 
 FORMATS = tuple(f for f in SUPPORTED_FORMATS if f != "dot")
 
@@ -34,6 +36,17 @@ def planned_files(out, fmt: str, names, n_frames: int) -> list[Path]:
 
     ``names`` are the nodes that get a gradient-path diagram; ``n_frames`` is the number of
     backward steps.
+
+    Example:
+        >>> for path in planned_files("figs", "svg", ["w_DA"], 2):
+        ...     print(path.as_posix())
+        figs/network.svg
+        figs/trained_network.svg
+        figs/graph.svg
+        figs/paths/path_w_DA.svg
+        figs/backward/step_001.svg
+        figs/backward/step_002.svg
+        figs/backward/backward.html
     """
     out = Path(out)
     files = [out / f"network.{fmt}", out / f"trained_network.{fmt}", out / f"graph.{fmt}"]
@@ -47,7 +60,18 @@ def planned_files(out, fmt: str, names, n_frames: int) -> list[Path]:
 def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
     """Draw the worked XOR example into ``out``; print the delta table; return the files written.
 
-    Everything is rendered in memory first, so a missing Graphviz writes nothing.
+    Everything is rendered in memory first, so a missing Graphviz writes nothing.  Needs
+    Graphviz's ``dot`` and ``neato`` (else :class:`~viz.GraphvizNotFoundError`).
+
+    Example:
+        >>> import io, tempfile
+        >>> text = io.StringIO()
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     files = xor(d, stream=text)
+        ...     all(f.is_file() for f in files)
+        True
+        >>> files[0].name, files[-1].name, "delta rule" in text.getvalue()
+        ('network.svg', 'backward.html', True)
     """
     from autograd_nn.lecture import delta_table, train_xor, worked_example, xor_outputs
 
@@ -90,14 +114,14 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
     steps = backward_steps(root, model=model, decimals=decimals)
 
     files = planned_files(out, fmt, [name for name, _ in targets], len(steps))
-    contents = [pipe(d, fmt) for d in diagrams]
+    contents = [_pipe(d, fmt) for d in diagrams]
     contents += [svg.encode("utf-8") for svg in steps.svgs()]
     contents.append(steps.html(title="Backward pass of the lecture's XOR example").encode("utf-8"))
     assert len(contents) == len(files)
     for folder in sorted({f.parent for f in files}):
         folder.mkdir(parents=True, exist_ok=True)
     for path, data in zip(files, contents):
-        write_atomic(path, data)
+        _write_atomic(path, data)
 
     r = root.label or "E"
     print(f"\nWrote {len(files)} files into {Path(out)}:", file=stream)
@@ -135,7 +159,17 @@ def _print_slide_comparison(ex, stream) -> None:
 
 
 def main(argv=None) -> int:
-    """The command line; returns the exit status."""
+    """The command line (``argv`` defaults to ``sys.argv[1:]``); returns the exit status.
+
+    A missing Graphviz, an unwritable folder or a bad value is reported on stderr with status 1.
+
+    Example:
+        >>> import contextlib, io, tempfile
+        >>> with tempfile.TemporaryDirectory() as d, contextlib.redirect_stdout(io.StringIO()):
+        ...     status = main(["xor", "--out", d, "--format", "svg"])
+        >>> status
+        0
+    """
     parser = argparse.ArgumentParser(prog="python -m viz", description="Lecture diagrams of autograd_nn.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("xor", help="the lecture's worked XOR example: table, network, graph, paths, stepper")

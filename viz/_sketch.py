@@ -105,6 +105,7 @@ def parameter_rule(model=None, params=None):
 
 
 def node_name(node) -> str:
+    """The node's label, or "" for an unlabelled node (or one without a label at all)."""
     return getattr(node, "label", "") or ""
 
 

@@ -23,6 +23,7 @@ def describe(obj) -> str:
 
 
 def is_module(obj) -> bool:
+    """Whether ``obj`` is an autograd_nn Module (a model, not a graph node)."""
     from autograd_nn.nn import Module
 
     return isinstance(obj, Module)
@@ -64,12 +65,28 @@ def check_root(root, where: str) -> bool:
 
 
 def check_decimals(decimals) -> int:
+    """``decimals`` itself if it is an int from 0 to 12, else ``ValueError`` naming the value.
+
+    Example:
+        >>> check_decimals(4)
+        4
+    """
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an int from 0 to 12, got {decimals!r}")
     return decimals
 
 
 def check_limit(count: int, max_nodes, where: str, collapsible: bool) -> None:
+    """Raise ``ValueError`` for a bad ``max_nodes`` or a graph of more than ``max_nodes`` nodes.
+
+    The message says how to draw it anyway (and, if ``collapsible``, about ``collapse=True``).
+
+    Example:
+        >>> check_limit(400, 300, "draw_graph", collapsible=False)
+        Traceback (most recent call last):
+        ...
+        ValueError: draw_graph: the graph has 400 nodes, more than max_nodes=300, and would be ...
+    """
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"{where}: max_nodes must be a positive int, got {max_nodes!r}")
     if count > max_nodes:
@@ -123,7 +140,12 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def id_part(text: str) -> str:
-    """The identifier-safe part of a user label ("" if nothing of it is safe)."""
+    """The identifier-safe part of a user label ("" if nothing of it is safe).
+
+    Example:
+        >>> id_part("∂E/∂w_DA"), id_part("1st layer"), id_part("∂")
+        ('E_w_DA', 'n1st_layer', '')
+    """
     s = _NOT_ID.sub("_", text).strip("_")
     if s and s[0].isdigit():
         s = "n" + s
@@ -131,12 +153,19 @@ def id_part(text: str) -> str:
 
 
 class IdMaker:
-    """Hands out unique, stable ids: a preferred name if free, else the name with a counter."""
+    """Hands out unique, stable ids: a preferred name if free, else the name with a counter.
+
+    Example:
+        >>> ids = IdMaker()
+        >>> ids.take("x"), ids.take("x"), ids.take("x")
+        ('x', 'x_2', 'x_3')
+    """
 
     def __init__(self) -> None:
         self.taken: set[str] = set()
 
     def take(self, name: str) -> str:
+        """``name`` if no id so far has it, else ``name_2``, ``name_3``, ...; the id is then taken."""
         candidate = name
         k = 2
         while candidate in self.taken:

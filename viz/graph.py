@@ -20,6 +20,8 @@ from ._sketch import (
 )
 from ._util import DEFAULT_MAX_NODES, IdMaker, check_decimals, check_limit, check_root, esc, fmt, id_part
 
+__all__ = ["COLOR_MODES", "draw_graph"]
+
 COLOR_MODES = ("role", "grad")
 
 

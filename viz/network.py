@@ -17,6 +17,8 @@ from ._util import (
     id_part,
 )
 
+__all__ = ["WEIGHT_MODES", "X_STEP", "Y_STEP", "draw_network"]
+
 X_STEP = 2.6  # inches between layers
 Y_STEP = 1.25  # inches between units of a layer
 WEIGHT_MODES = ("value", "name", "both", "none")

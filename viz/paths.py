@@ -11,6 +11,9 @@ from autograd_nn.graph import all_paths, topological_order
 from ._sketch import build_sketch, node_name, parameter_rule, to_digraph, value_label
 from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, describe, esc, factor, fmt
 
+__all__ = ["CAPTION_PATHS", "GREY", "MAX_LISTED_PATHS", "PATH_COLOURS"]
+__all__ += ["count_paths", "draw_gradient_paths", "path_products"]
+
 #: One colour per path (cycled when there are more paths than colours).
 PATH_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 GREY = "#c8c8c8"

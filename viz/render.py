@@ -9,6 +9,9 @@ from pathlib import Path
 
 import graphviz
 
+__all__ = ["INSTALL_HINT", "SUPPORTED_FORMATS", "GraphvizNotFoundError", "check_graphviz", "format_of"]
+__all__ += ["render"]
+
 SUPPORTED_FORMATS = ("svg", "png", "pdf", "dot")
 
 INSTALL_HINT = (
@@ -49,7 +52,7 @@ def check_graphviz(program: str = "dot") -> None:
         )
 
 
-def pipe(diagram, fmt: str) -> bytes:
+def _pipe(diagram, fmt: str) -> bytes:
     """The diagram rendered by Graphviz as bytes in format ``fmt`` (``dot`` needs no Graphviz)."""
     if fmt == "dot":
         return diagram.source.encode("utf-8")
@@ -81,7 +84,7 @@ def format_of(path) -> str:
     return suffix
 
 
-def write_atomic(path, data: bytes) -> Path:
+def _write_atomic(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
 
     A reader never sees a half-written file, and a failure leaves nothing behind.  The OS error
@@ -130,5 +133,5 @@ def render(diagram, path) -> Path:
             f"render: expected a graphviz diagram (as draw_graph returns), got {type(diagram).__name__}"
         )
     fmt = format_of(path)
-    data = pipe(diagram, fmt)  # render first, so a Graphviz failure writes nothing
-    return write_atomic(path, data)
+    data = _pipe(diagram, fmt)  # render first, so a Graphviz failure writes nothing
+    return _write_atomic(path, data)

@@ -13,7 +13,9 @@ from autograd_nn.graph import topological_order
 
 from ._sketch import build_sketch, node_name, parameter_rule, to_digraph, value_label
 from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, esc, factor, fmt
-from .render import GraphvizNotFoundError, pipe, write_atomic
+from .render import GraphvizNotFoundError, _pipe, _write_atomic
+
+__all__ = ["CURRENT", "BackwardSteps", "backward_steps", "replay_backward"]
 
 CURRENT = "#ff7f0e"
 _counter = itertools.count(1)
@@ -75,10 +77,19 @@ class BackwardSteps:
     def svgs(self) -> list[str]:
         """Each frame rendered to SVG text by Graphviz's dot (cached)."""
         if self._svgs is None:
-            self._svgs = [pipe(f, "svg").decode("utf-8") for f in self.frames]
+            self._svgs = [_pipe(f, "svg").decode("utf-8") for f in self.frames]
         return self._svgs
 
     def frame_names(self) -> list[str]:
+        """The file name of each frame, as :meth:`write` writes them (numbered from 1, zero-padded).
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> import viz
+            >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
+            >>> viz.backward_steps(y).frame_names()
+            ['step_001.svg', 'step_002.svg']
+        """
         width = max(3, len(str(len(self.frames))))
         return [f"step_{k + 1:0{width}d}.svg" for k in range(len(self.frames))]
 
@@ -95,8 +106,8 @@ class BackwardSteps:
         # The page goes last: if writing stops half-way, no page claims a complete set of frames.
         written = []
         for name, svg in zip(self.frame_names(), svgs):
-            written.append(write_atomic(out / name, svg.encode("utf-8")))
-        written.append(write_atomic(out / html_name, page))
+            written.append(_write_atomic(out / name, svg.encode("utf-8")))
+        written.append(_write_atomic(out / html_name, page))
         return written
 
     def html(self, title: str = "Backward pass", standalone: bool = True) -> str:
