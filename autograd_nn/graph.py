@@ -146,7 +146,18 @@ def is_grad_enabled() -> bool:
 
 
 class AnomalyError(RuntimeError):
-    """Raised under :class:`detect_anomaly` when a value or gradient becomes NaN or inf."""
+    """Raised under :class:`detect_anomaly` when a value or gradient becomes NaN or inf.
+
+    Example:
+        >>> from autograd_nn import AnomalyError, Value, detect_anomaly
+        >>> y = Value(float("inf"), label="big") * 0.0
+        >>> with detect_anomaly():
+        ...     try:
+        ...         y.backward()
+        ...     except AnomalyError as err:
+        ...         print("caught:", "'big'" in str(err), isinstance(err, RuntimeError))
+        caught: True True
+    """
 
 
 def topological_order(root) -> list:
