@@ -92,15 +92,32 @@ def _mean(terms: list) -> Value:
 def l2(outputs, targets) -> Value:
     """The lecture's error E = ½ Σ_j (t_j − y_j)², so that dE/dy_j = −(t_j − y_j).
 
+    Its nodes are labelled as the lecture writes them (``t - y``, ``(t - y)^2``, and ``E``), so
+    the end of a computation graph reads as the slide's error.
+
     Example:
         >>> from autograd_nn import Value
         >>> from autograd_nn.losses import l2
-        >>> l2([Value(0.5), Value(1.0)], [1.0, 0.0]).data
-        0.625
+        >>> E = l2([Value(0.5), Value(1.0)], [1.0, 0.0])
+        >>> E.data, E.label, E.parents[0].label
+        (0.625, 'E', 'Σ (t_j - y_j)^2')
     """
     ys, ts = _pairs(outputs, targets, "l2")
-    terms = [(t - y) ** 2 for y, t in zip(ys, ts)]
-    return 0.5 * (terms[0] if len(terms) == 1 else Value.sum(terms))
+    one = len(ys) == 1
+    terms = []
+    for j, (y, t) in enumerate(zip(ys, ts), start=1):
+        diff = t - y
+        square = diff**2
+        diff.label, square.label = ("t - y", "(t - y)^2") if one else (f"t{j} - y{j}", f"(t{j} - y{j})^2")
+        terms.append(square)
+    if one:
+        total = terms[0]
+    else:
+        total = Value.sum(terms)
+        total.label = "Σ (t_j - y_j)^2"
+    error = 0.5 * total
+    error.label = "E"
+    return error
 
 
 @_also_for_tensors

@@ -64,9 +64,16 @@ def fit(
         The list of per-epoch losses (the mean over the epoch's batches, weighted by their size).
 
     Example:
-        >>> from autograd_nn.train import fit
-        >>> callable(fit)
-        True
+        >>> from autograd_nn import fit, losses
+        >>> from autograd_nn.data import AND
+        >>> from autograd_nn.nn import MLP
+        >>> from autograd_nn.optim import SGD
+        >>> model = MLP(2, [1], activation="sigmoid", seed=0)
+        >>> inputs, targets = [list(x) for x in AND.inputs], list(AND.targets)
+        >>> history = fit(model, inputs, targets, losses.l2, SGD(model.parameters(), lr=5.0),
+        ...               epochs=200, progress=False)
+        >>> history[-1] < history[0] / 10, [round(model(x)[0].data) for x in inputs]
+        (True, [0, 0, 0, 1])
     """
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
@@ -90,7 +97,7 @@ def fit(
 
     rng = np.random.default_rng(seed)
     history: list[float] = []
-    bar = tqdm(range(epochs), desc="fit", disable=not progress, leave=False)
+    bar = tqdm(range(epochs), desc="fit", disable=not progress)
     for _ in bar:
         if batch_size is None:
             batches = [None]

@@ -51,7 +51,7 @@ def labelled_example():
     """The worked example with every unlabelled node given a label, so DOT ids are all known."""
     ex = worked_example()
     for k, n in enumerate(topological_order(ex.error)):
-        if not n.label:
+        if not n.label or not n.label.isidentifier():  # ids derive from identifier-like labels
             n.label = f"n{k}"
     return ex
 
