@@ -151,6 +151,9 @@ def test_loss_curve_from_list_of_values_dict_and_history_object():
     assert [line.get_label() for line in ax.lines] == ["train", "test"]
     assert ax.get_legend() is not None and ax.get_xlabel() == "step"
 
+    ax = plot_loss_curve([0.3, 0.2], ylabel="error $E$", title="error $E$ during training")
+    assert ax.get_ylabel() == "error $E$"
+
     class History:
         losses = [2.0, 1.0]
 
@@ -235,6 +238,18 @@ def test_tlu_line_lies_on_the_threshold_and_marks_outputs(weights, theta, ones):
     assert len(filled) + len(hollow) == 4
     assert ax.get_title().startswith("TLU: ") and "≥" in ax.get_title()
     assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+
+
+def test_tlu_line_legend_names_the_shading_and_the_markers_labels():
+    # The hidden unit x1 -> x2 with the biconditional's labels: shading and markers differ.
+    ax = plot_tlu_line([-2, 2], -1, X=XOR_X, y=1 - XOR_Y, y_name="$x_1 \\leftrightarrow x_2$")
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["unit fires", "$x_1 \\leftrightarrow x_2$ = 1", "$x_1 \\leftrightarrow x_2$ = 0"]
+    assert _scatter_points(ax)[0] == [(0.0, 0.0), (1.0, 1.0)]
+    (region,) = _by_gid(ax, "tlu_region")
+    fires = region.get_paths()[1]
+    # (0, 1) is outside the biconditional but on the unit's firing side; (1, 0) is neither.
+    assert fires.contains_point((0.0, 1.0)) and not fires.contains_point((1.0, 0.0))
 
 
 def test_tlu_line_vertical_and_from_a_tlu_object():

@@ -248,12 +248,14 @@ def _series(history) -> dict[str, np.ndarray]:
 
 
 def plot_loss_curve(history, ax=None, *, logy: bool = False, xlabel: str = "epoch",
-                    title: str | None = "training loss"):
+                    ylabel: str | None = None, title: str | None = "training loss"):
     """The loss against the epoch (or step).
 
     ``history`` is a sequence of numbers (or Values), a dict of named sequences (e.g.
     ``{"loss": [...], "accuracy": [...]}``, each drawn as its own line), or an object with a
-    ``history``/``losses``/``loss`` attribute holding one of those.
+    ``history``/``losses``/``loss`` attribute holding one of those.  ``ylabel`` names the
+    quantity (say ``"error $E$"`` or ``"cross-entropy"``); by default ``"loss"`` for one curve
+    and ``"value"`` for several.
 
     Returns:
         The matplotlib Axes (one ``Line2D`` per curve, labelled with its name).
@@ -263,6 +265,8 @@ def plot_loss_curve(history, ax=None, *, logy: bool = False, xlabel: str = "epoc
         >>> ax = plot_loss_curve({"loss": [1.0, 0.5, 0.25]}, logy=True)
         >>> ax.get_yscale(), ax.lines[0].get_ydata().tolist()
         ('log', [1.0, 0.5, 0.25])
+        >>> plot_loss_curve([0.5, 0.1], ylabel="error $E$").get_ylabel()
+        'error $E$'
     """
     curves = _series(history)
     ax = _axes(ax)
@@ -271,7 +275,9 @@ def plot_loss_curve(history, ax=None, *, logy: bool = False, xlabel: str = "epoc
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("loss" if len(curves) == 1 else "value")
+    if ylabel is None:
+        ylabel = "loss" if len(curves) == 1 else "value"
+    ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     if len(curves) > 1:
@@ -393,12 +399,15 @@ def _tlu_term(w, threshold) -> str:
     return f"{text} ≥ {threshold:g}"
 
 
-def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-0.25, 1.25)):
+def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-0.25, 1.25),
+                  y_name: str = "y"):
     """The geometric view of a 2-input TLU: the line w1 x1 + w2 x2 = θ, the side where it fires
-    shaded, and the inputs marked filled (output 1) or open (output 0) as on the slides.
+    shaded, and the inputs marked filled (label 1) or open (label 0) as on the slides.
 
     ``weights`` may be two numbers (or Values) or a TLU object (then ``threshold`` is read from
     it).  ``X`` defaults to the four corners of the unit square and ``y`` to the unit's output.
+    When ``y`` holds other labels (say the target of a whole network, while the shading shows
+    where this one unit fires), ``y_name`` names them in the legend: ``"{y_name} = 1"``.
 
     Returns:
         The matplotlib Axes; the line has gid ``"tlu_line"``, the shaded side ``"tlu_region"``.
@@ -408,6 +417,8 @@ def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-
         >>> ax = plot_tlu_line([3, 2], 4)          # the conjunction x1 AND x2
         >>> ax.get_title()
         'TLU: 3 x1 + 2 x2 ≥ 4'
+        >>> [t.get_text() for t in ax.get_legend().get_texts()]
+        ['unit fires', 'y = 1', 'y = 0']
     """
     w, theta = _tlu_params(weights, threshold, 2, "plot_tlu_line")
     if not np.any(w):
@@ -432,9 +443,9 @@ def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-
         (line,) = ax.plot([theta / w[0]] * 2, [lo, hi], color="black", linewidth=1.5)
     line.set_gid("tlu_line")
     on = y >= 0.5
-    pts1 = ax.scatter(X[on, 0], X[on, 1], s=80, color="black", zorder=3, label="y = 1")
+    pts1 = ax.scatter(X[on, 0], X[on, 1], s=80, color="black", zorder=3, label=f"{y_name} = 1")
     pts0 = ax.scatter(X[~on, 0], X[~on, 1], s=80, facecolors="white", edgecolors="black", zorder=3,
-                      label="y = 0")
+                      label=f"{y_name} = 0")
     pts1.set_gid("data")
     pts0.set_gid("data")
     ax.set_xlim(lo, hi)
@@ -443,7 +454,11 @@ def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title(f"TLU: {_tlu_term(w, theta)}")
-    ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    # contourf has no legend entry of its own; a patch of the same colour names the shading.
+    from matplotlib.patches import Patch
+
+    fires_patch = Patch(facecolor=_CLASS_COLOURS[1], alpha=0.2, edgecolor="none", label="unit fires")
+    ax.legend(handles=[fires_patch, pts1, pts0], loc="upper right", fontsize="small", framealpha=0.9)
     return ax
 
 
