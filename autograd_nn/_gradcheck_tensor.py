@@ -84,19 +84,20 @@ def gradcheck_tensor(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: flo
     for i in checked:
         x = inputs[i]
         numeric = np.empty_like(analytic[i])
-        flat = x.data.reshape(-1)  # a view: perturbing it perturbs x.data
-        if not np.shares_memory(flat, x.data):
-            raise RuntimeError("gradcheck: could not perturb the input in place")
-        for j in range(flat.size):
-            original = flat[j]
+        data = x.data
+        # Element by element through the array itself: reshape(-1) of a non-contiguous input (a
+        # transpose, a strided slice) would be a copy, and perturbing a copy perturbs nothing.
+        # np.ndindex walks in C order, the order of the analytic rows (grad.ravel()).
+        for j, idx in enumerate(np.ndindex(data.shape)):
+            original = data[idx]
             try:
                 with no_grad():
-                    flat[j] = original + eps
+                    data[idx] = original + eps
                     plus = _evaluate(f, inputs)
-                    flat[j] = original - eps
+                    data[idx] = original - eps
                     minus = _evaluate(f, inputs)
             finally:
-                flat[j] = original
+                data[idx] = original
             numeric[:, j] = flat_seeds @ ((plus - minus) / (2.0 * eps))
         excess = np.abs(analytic[i] - numeric) - (atol + rtol * np.abs(numeric))
         if (excess > 0).any() or not np.isfinite(analytic[i]).all():

@@ -21,8 +21,16 @@ Conventions (documented once here):
   gradients of a network's activations would stay alive until the graph is dropped, and on a
   full batch of 1797 digits that extra memory traffic costs 15-20% of an epoch's time.
 * ``backward`` frees what the operations saved for it unless ``retain_graph=True``; a second
-  backward through a freed graph raises ``RuntimeError``.
-* A tensor made from an ndarray shares its memory (as ``torch.from_numpy``), keeping its dtype.
+  backward through a freed graph raises ``RuntimeError`` (before any gradient is accumulated).
+* Memory: freeing the saved values does not free the graph.  Every node keeps its ``data`` and
+  its ``parents``, so a reference to the loss keeps every activation of the forward pass alive
+  (as in PyTorch).  Keep ``loss.item()``, a float, in a loss history, never ``loss`` itself;
+  ``autograd_nn.fit`` does so.
+* A tensor made from an ndarray shares its memory (as ``torch.from_numpy``), keeping its dtype;
+  ``np.asarray(tensor)`` shares it too, ``np.array(tensor)`` copies (numpy 2's ``copy`` rules).
+* dtypes: Python numbers, and lists of them, take a floating tensor's dtype (float32 stays
+  float32); an ndarray operand keeps its own, as in numpy.  Division by zero gives inf or nan as
+  in numpy and PyTorch (no exception, no warning); ``detect_anomaly`` finds where.
 
 Example:
     >>> import numpy as np
@@ -37,6 +45,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import numbers
 import weakref
 
@@ -122,7 +131,10 @@ def _operand(x, like, op: str):
     """A constant operand (number, array, list) as a leaf Tensor; NotImplemented if unsupported.
 
     A Python number takes the dtype numpy would give it next to ``like`` (float32 stays float32),
-    and numpy scalars count as Python numbers for the same reason.
+    and numpy scalars count as Python numbers for the same reason.  A list or tuple counts as
+    Python numbers too: next to a floating tensor it takes that tensor's dtype, so
+    ``Tensor(float32) + [1.0, 2.0]`` stays float32 (numpy would promote the list to float64).
+    An ndarray keeps its own dtype, as in numpy.
     """
     if isinstance(x, _ndarray):
         if x.dtype.kind not in "fiub":
@@ -135,7 +147,11 @@ def _operand(x, like, op: str):
             x = x.item()
         return _leaf(np.asarray(x, dtype=np.result_type(like.data.dtype, x)))
     if isinstance(x, (list, tuple)):
-        return Tensor(x)
+        array = _to_array(x, None, op)
+        dtype = like.data.dtype
+        if dtype.kind == "f" and array.dtype != dtype and array.dtype.kind in "fiub":
+            array = array.astype(dtype)
+        return _leaf(array)
     return NotImplemented
 
 
@@ -152,7 +168,11 @@ def _binary(fn, a, b):
 
 
 def _unary(fn, x, *args):
-    data, ctx = fn.forward(x.data, *args)
+    try:
+        data, ctx = fn.forward(x.data, *args)
+    except np.exceptions.AxisError as error:
+        # AxisError is both a ValueError and an IndexError, as numpy's own.
+        raise np.exceptions.AxisError(f"{fn.name}: {error} (the tensor has shape {x.data.shape})") from None
     return _record(fn, fn.name, data, (x,), ctx)
 
 
@@ -270,26 +290,29 @@ class Mul(Function):
 
 
 class Div(Function):
-    """a / b (a zero divisor raises ``ZeroDivisionError``); vjp: g/b and -g·a/b²."""
+    """a / b; vjp: g/b and -g·a/b².
+
+    Division by zero follows numpy and PyTorch, silently: x/0 = ±inf and 0/0 = nan, in the
+    value and in the gradients; :class:`~autograd_nn.detect_anomaly` names the op that made them.
+    """
 
     name = "/"
 
     @staticmethod
     def forward(a, b):
-        if not np.all(b):
-            index = tuple(int(i) for i in np.argwhere(np.broadcast_to(b, np.shape(b)) == 0)[0])
-            raise ZeroDivisionError(f"division: the divisor is 0 at index {index}")
-        return a / b, None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a / b, None
 
     @staticmethod
     def backward(ctx, g, parents):
         a, b = parents
-        gb = g / b.data
-        return (
-            sum_to(gb, a.data.shape) if a.requires_grad else None,
-            # d(a/b)/db = -a/b² = -(a/b)/b
-            sum_to(-gb * (a.data / b.data), b.data.shape) if b.requires_grad else None,
-        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gb = g / b.data
+            return (
+                sum_to(gb, a.data.shape) if a.requires_grad else None,
+                # d(a/b)/db = -a/b² = -(a/b)/b
+                sum_to(-gb * (a.data / b.data), b.data.shape) if b.requires_grad else None,
+            )
 
 
 class Pow(Function):
@@ -318,14 +341,22 @@ class PowConst(Function):
 
     @staticmethod
     def forward(a, k):
-        return (a * a if k == 2 else a**k), k
+        if k == 2:
+            return a * a, k
+        if k < 0 and a.dtype.kind in "iub":
+            a = a.astype(np.float64)  # numpy refuses integers to negative integer powers
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a**k, k  # 0 ** -1 = inf, as in torch; detect_anomaly reports it
 
     @staticmethod
     def backward(k, g, parents):
         a = parents[0].data
         if k == 2:
             return (g * (2 * a),)
-        return (g * (k * a ** (k - 1)),)
+        if k == 0:
+            return (np.zeros(a.shape, dtype=g.dtype),)  # a**0 is constant: 0, not 0 * inf at a = 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * (k * a ** (k - 1)),)
 
 
 class Neg(Function):
@@ -498,9 +529,11 @@ class Transpose(Function):
     @staticmethod
     def forward(a, axes):
         try:
-            return a.transpose(axes), axes
+            out = a.transpose(axes)
         except ValueError as error:
             raise ValueError(f"transpose: axes {axes} do not fit shape {a.shape} ({error})") from None
+        # Normalised (-1 -> ndim - 1) so that argsort below inverts the permutation.
+        return out, (None if axes is None else tuple(int(ax) % a.ndim for ax in axes))
 
     @staticmethod
     def backward(axes, g, parents):
@@ -712,14 +745,33 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(a):
-        # σ(x) = exp(-softplus(-x)); logaddexp(0, -x) never overflows, so neither x = +1000 nor
-        # x = -1000 warns (the naive 1 / (1 + exp(-x)) overflows exp for x < -709).
-        out = np.exp(-np.logaddexp(0, -a))
+        out = _sigmoid(a)
         return out, out
 
     @staticmethod
     def backward(out, g, parents):
-        return (g * out * (1 - out),)
+        d = 1 - out  # g σ (1 - σ), on one fresh array
+        d *= out
+        d *= g
+        return (d,)
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    """σ(a) on a fresh array, exact and warning-free for any a.
+
+    With e = exp(-|a|) in (0, 1], which never overflows: σ(a) = 1 / (1 + e) for a >= 0 and
+    e / (1 + e) for a < 0 (no cancellation in either; the naive 1 / (1 + exp(-a)) overflows exp
+    for a < -709).  Written in place: four times faster than exp(-logaddexp(0, -a)).
+    """
+    if a.dtype.kind != "f":
+        a = a.astype(np.float64)
+    e = np.abs(a)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    d = e + 1
+    np.copyto(e, 1, where=a >= 0)  # numerator: 1 where a >= 0, e elsewhere
+    e /= d
+    return e
 
 
 class ReLU(Function):
@@ -757,6 +809,8 @@ class Softmax(Function):
 
     @staticmethod
     def forward(a, axis):
+        if a.dtype.kind != "f":
+            a = a.astype(np.float64)  # integer logits: probabilities are floats, as np.exp gives
         z = a - a.max(axis=axis, keepdims=True)  # shift so exp never overflows
         e = np.exp(z, out=z)
         e /= e.sum(axis=axis, keepdims=True)
@@ -776,6 +830,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(a, axis):
+        if a.dtype.kind != "f":
+            a = a.astype(np.float64)
         z = a - a.max(axis=axis, keepdims=True)
         z -= np.log(np.exp(z).sum(axis=axis, keepdims=True))
         return z, (z, axis)
@@ -939,7 +995,17 @@ class Tensor(Node):
 
     def __array__(self, dtype=None, copy=None):
         # np.asarray(tensor) and matplotlib see the data; arithmetic still dispatches to Tensor.
-        return self.data if dtype is None else self.data.astype(dtype)
+        # numpy 2's protocol: copy=True always copies (np.array(t) must not alias t), copy=None
+        # copies only for a new dtype, copy=False refuses to copy.
+        data = self.data
+        if dtype is not None and np.dtype(dtype) != data.dtype:
+            if copy is False:
+                raise ValueError(
+                    f"Tensor.__array__: converting dtype {data.dtype} to {np.dtype(dtype)} needs a copy, "
+                    "but copy=False was given"
+                )
+            return data.astype(dtype)
+        return data.copy() if copy else data
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number.
@@ -970,10 +1036,20 @@ class Tensor(Node):
     def requires_grad_(self, flag: bool = True):
         """Set ``requires_grad`` on a leaf (in place) and return it; integer data refuses.
 
+        As in PyTorch, the result of a recorded operation cannot be switched off (its gradient
+        is how the graph reaches the leaves): use ``detach()`` for a constant copy.
+
         Example:
             >>> Tensor([1.0]).requires_grad_().requires_grad
             True
         """
+        if self._fn is not None:
+            if flag:
+                return self  # it already requires grad
+            raise RuntimeError(
+                "requires_grad_: only a leaf's requires_grad can be changed; this tensor is the result "
+                f"of the op {self.op!r}. Use .detach() for a copy outside the graph"
+            )
         if flag and self.data.dtype.kind != "f":
             raise TypeError(f"requires_grad needs floating-point data, got dtype {self.data.dtype}")
         self.requires_grad = bool(flag)
@@ -1070,15 +1146,15 @@ class Tensor(Node):
         if isinstance(other, (numbers.Real, np.bool_)) and not isinstance(other, (Value, np.ndarray)):
             k = other.item() if isinstance(other, np.generic) else other
             a = self.data
-            if k != int(k) and a.dtype.kind == "f" and (a < 0).any():
+            # inf and nan are not integers (and int() of them raises): they follow numpy.
+            integral = isinstance(k, numbers.Integral) or (math.isfinite(k) and float(k).is_integer())
+            if not integral and math.isfinite(k) and a.dtype.kind == "f" and (a < 0).any():
                 index = _first_index(a < 0)
                 raise ValueError(
                     f"pow: {a[index].item()!r} ** {k!r} at index {index} has no real value "
                     "(negative base, fractional exponent)"
                 )
-            if k < 0 and not np.all(a):
-                raise ZeroDivisionError(f"pow: 0 ** {k!r} at index {_first_index(a == 0)} divides by zero")
-            name = f"**{int(k)}" if k == int(k) else f"**{k:g}"
+            name = f"**{int(k)}" if integral else f"**{k:g}"
             data, ctx = PowConst.forward(a, k)
             return _record(PowConst, name, data, (self,), ctx)
         if type(other) is not Tensor:
@@ -1306,7 +1382,12 @@ class Tensor(Node):
         PyTorch.  Intermediate nodes keep their gradients only after ``retain_grad()`` or, all of
         them, with ``retain_grads=True`` (for diagrams).  What the operations saved for backward
         is freed afterwards unless ``retain_graph=True``; a second backward through a freed graph
-        raises ``RuntimeError``.
+        raises ``RuntimeError``, before any gradient is accumulated.  ``grad`` is copied (and cast
+        to this tensor's dtype); the caller's array is never changed or kept.
+
+        Memory: only the saved values are freed; the nodes, with their ``data`` and ``parents``,
+        live as long as something refers to the root.  A list of losses keeps every activation
+        of every step alive: keep ``loss.item()`` instead.
         Inside :class:`~autograd_nn.detect_anomaly` the first op whose forward or backward made a
         NaN or inf is named in an :class:`~autograd_nn.AnomalyError`.
 
@@ -1334,12 +1415,20 @@ class Tensor(Node):
         else:
             if isinstance(grad, Value):
                 raise _mixing_error("backward")
-            seed = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=data.dtype)
+            # Always a copy, in the output's dtype: the seed becomes gradients (and a leaf's
+            # .grad) that the engine and optimisers may change in place; the caller's array must
+            # stay as it was.
+            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
             if seed.shape != data.shape:
                 raise ValueError(
                     f"backward: grad has shape {seed.shape}, but the tensor has shape {data.shape}"
                 )
         topo = topological_order(self)
+        # Before anything is accumulated: a graph partly freed by an earlier backward (two losses
+        # sharing a subgraph) must fail whole, not after giving some leaves their gradients.
+        for node in topo:
+            if node._ctx is _FREED:
+                raise _freed_error(node)
         check = SWITCHES.anomaly
         if check:
             _check_values(topo)
@@ -1361,14 +1450,7 @@ class Tensor(Node):
             if retain_grads or (retained and node in retained):
                 old = node.grad
                 node.grad = g if old is None else old + g
-            ctx = node._ctx
-            if ctx is _FREED:
-                raise RuntimeError(
-                    f"backward: the graph through the {node.op!r} node was already used by a backward "
-                    "pass and its saved values freed; pass backward(retain_graph=True) the first time "
-                    "to backpropagate through it again"
-                )
-            grads = fn.backward(ctx, g, node.parents)
+            grads = fn.backward(node._ctx, g, node.parents)
             if not retain_graph:
                 node._ctx = _FREED
             for parent, pg in zip(node.parents, grads):
@@ -1405,6 +1487,14 @@ def _to_leaf(leaf, g, incoming) -> None:
         g = g.astype(leaf.data.dtype)  # astype copies
     old = leaf.grad
     leaf.grad = g if old is None else old + g
+
+
+def _freed_error(node) -> RuntimeError:
+    return RuntimeError(
+        f"backward: the graph through the {node.op!r} node was already used by a backward pass and "
+        "its saved values freed; pass backward(retain_graph=True) the first time to backpropagate "
+        "through it again (no gradient of this call was accumulated)"
+    )
 
 
 def _vjp_shape_error(node, parent, g) -> RuntimeError:
@@ -1457,13 +1547,22 @@ def _matmul(a, b):
     try:
         data = a.data @ b.data
     except ValueError:
-        if a.data.ndim == 0 or b.data.ndim == 0:
-            raise ValueError(f"matmul: {a.shape} @ {b.shape}: both operands need at least one axis") from None
-        raise ValueError(
-            f"matmul: {a.shape} @ {b.shape}: the inner dimensions {a.shape[-1]} and "
-            f"{b.shape[-2] if b.data.ndim > 1 else b.shape[0]} differ"
-        ) from None
+        raise _matmul_error(a.shape, b.shape) from None
     return _record(MatMul, "@", data, (a, b), None)
+
+
+def _matmul_error(sa: tuple, sb: tuple) -> ValueError:
+    """What is wrong with ``a @ b``: no axis, the inner dimensions, or batch shapes that do not broadcast."""
+    if not sa or not sb:
+        return ValueError(f"matmul: {sa} @ {sb}: both operands need at least one axis")
+    inner_b = sb[-2] if len(sb) > 1 else sb[0]
+    if sa[-1] != inner_b:
+        return ValueError(f"matmul: {sa} @ {sb}: the inner dimensions {sa[-1]} and {inner_b} differ")
+    batch_a, batch_b = sa[:-2], sb[:-2]
+    return ValueError(
+        f"matmul: {sa} @ {sb}: the batch shapes {batch_a} and {batch_b} (all axes but the last two) "
+        "do not broadcast together"
+    )
 
 
 def _as_tensor(x, where: str):
@@ -1508,16 +1607,21 @@ def linear(x, weight, bias=None):
 
 
 def concatenate(tensors, axis: int = 0):
-    """Join tensors along an existing axis, as ``np.concatenate``.
+    """Join tensors along an existing axis, as ``np.concatenate``; ``axis=None`` flattens them first.
 
     Example:
         >>> a = Tensor([[1.0, 2.0]], requires_grad=True); b = Tensor([[3.0, 4.0]])
         >>> c = concatenate([a, b], axis=0); c.shape
         (2, 2)
+        >>> concatenate([a, b], axis=None).shape
+        (4,)
     """
     tensors = tuple(_as_tensor(t, "concatenate") for t in tensors)
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
+    if axis is None:  # numpy's meaning: join the flattened tensors
+        tensors = tuple(t.reshape(-1) for t in tensors)
+        axis = 0
     data, ctx = Concatenate.forward(*(t.data for t in tensors), axis)
     return _record(Concatenate, "concatenate", data, tensors, ctx % data.ndim)
 

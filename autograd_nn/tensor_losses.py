@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import Function, Tensor, _as_tensor, _record
+from .tensor import Function, Tensor, _as_tensor, _record, _sigmoid
 from .value import Value
 
 __all__ = [
@@ -101,7 +101,8 @@ def cross_entropy(logits, targets) -> Tensor:
 
     One node (op ``"cross_entropy"``) for softmax and negative log-likelihood together: stable
     for logits of 1e4, and its gradient is (softmax(z) − onehot(t)) / N.  A single sample may be
-    given as logits of shape (C,) and one int.
+    given as logits of shape (C,) and one int.  Integer logits (constants: they cannot require
+    grad) are cast to float64.
 
     Raises:
         ValueError: naming both lengths when there are not N targets, or the first target
@@ -124,6 +125,8 @@ def cross_entropy(logits, targets) -> Tensor:
         t = t.reshape(1)
     if z.data.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {z.shape}")
+    if z.data.dtype.kind != "f":
+        z = Tensor(z.data.astype(np.float64))  # integer logits are constants: the loss is a float
     if t.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {t.dtype}")
     n, classes = z.data.shape
@@ -207,8 +210,10 @@ class BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def backward(t, g, parents):
         z = parents[0].data
-        sigma = np.exp(-np.logaddexp(0, -z))
-        return (g * (sigma - t) / z.size,)
+        d = _sigmoid(z)  # a fresh array: the gradient (σ(z) − t) g / size is formed in place
+        d -= t
+        d *= float(g) / z.size  # a Python float keeps float32 arrays float32
+        return (d,)
 
 
 def binary_cross_entropy_with_logits(logits, targets) -> Tensor:

@@ -48,10 +48,15 @@ def test_same_outputs_and_gradients(activation):
     yt, loss_t, grads_t = tensor_pass(seq)
     np.testing.assert_allclose(yt, ys, rtol=0, atol=1e-12)
     assert abs(loss_s - loss_t) < 1e-12
-    if activation != "step":  # the step unit has no useful gradient to compare
-        for gs, gt in zip(grads_s, grads_t):
-            np.testing.assert_allclose(np.array(gt), np.array(gs), rtol=0, atol=1e-12)
+    for gs, gt in zip(grads_s, grads_t):
+        np.testing.assert_allclose(np.array(gt), np.array(gs), rtol=0, atol=1e-12)
     assert any(np.abs(np.array(g)).max() > 0 for g in grads_t)
+    if activation == "step":
+        # The step unit's derivative is 0: every layer below a step gets exactly zero gradient in
+        # both engines; only the linear output layer learns.
+        for gs, gt in zip(grads_s[:-1], grads_t[:-1]):
+            assert not np.any(gs) and not np.any(gt)
+        assert np.any(grads_s[-1]) and np.any(grads_t[-1])
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

@@ -12,6 +12,11 @@ from autograd_nn.optim import SGD, Adam
 from autograd_nn.tensor import linear, sum_to
 from autograd_nn.tensor_losses import cross_entropy
 
+try:
+    import torch
+except ImportError:  # pragma: no cover - torch is in the test extra
+    torch = None
+
 rng = np.random.default_rng(0)
 
 
@@ -45,6 +50,19 @@ def test_node_record():
     assert y.group == "G"
     assert getattr(x, "group", None) is None
     assert [n is x for n in topological_order(z)] == [True, False]
+
+
+def test_array_protocol_copies_when_asked():
+    t = Tensor([1.0, 2.0])
+    assert np.shares_memory(np.asarray(t), t.data)  # copy=None: no copy needed
+    copied = np.array(t)  # copy=True
+    assert not np.shares_memory(copied, t.data)
+    copied[0] = 9.0
+    assert t.data[0] == 1.0
+    assert np.array(t, dtype=np.float32).dtype == np.float32
+    assert np.shares_memory(np.array(t, copy=False), t.data)
+    with pytest.raises(ValueError, match="needs a copy"):
+        np.array(t, dtype=np.float32, copy=False)
 
 
 def test_repr_len_item_numpy_detach():
@@ -104,6 +122,16 @@ def test_ndarray_on_the_left_dispatches_to_tensor():
         assert isinstance(y, Tensor)
     (a * x).sum().backward()
     np.testing.assert_array_equal(x.grad, a)
+
+
+def test_python_lists_take_the_tensors_float_dtype():
+    x = Tensor(np.ones(2, dtype=np.float32), requires_grad=True)
+    for y in (x + [1.0, 2.0], [1, 2] * x, x - (0.5, 1.5), [2.0, 3.0] / x):
+        assert y.dtype == np.float32, y.op
+    (x * [1.0, 2.0]).sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.tolist() == [1.0, 2.0]
+    assert (Tensor([1, 2]) + [0.5, 1.0]).dtype == np.float64  # an integer tensor promotes, as numpy
+    assert (x + np.array([1.0, 2.0])).dtype == np.float64  # an ndarray keeps its dtype, as numpy
 
 
 def test_dtype_is_kept_through_ops():
@@ -171,6 +199,26 @@ def test_sigmoid_is_accurate_far_in_the_tails():
     np.testing.assert_allclose(Tensor(x).sigmoid().data, expected, rtol=1e-13)
 
 
+@pytest.mark.skipif(torch is None, reason="torch not installed")
+def test_sigmoid_within_two_ulp_of_torch_and_its_gradient_exact_at_extremes():
+    x = np.linspace(-700.0, 700.0, 20001)
+    np.testing.assert_allclose(Tensor(x).sigmoid().data, torch.sigmoid(torch.tensor(x)).numpy(),
+                               rtol=4.5e-16, atol=0)
+    z = Tensor([-1000.0, -30.0, 0.0, 30.0, 1000.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = z.sigmoid()
+        s.sum().backward()
+        tz = torch.tensor(z.data, requires_grad=True)
+        torch.sigmoid(tz).sum().backward()
+        np.testing.assert_allclose(z.grad, tz.grad.numpy(), rtol=1e-15, atol=0)
+        w = Tensor(z.data.copy(), requires_grad=True)
+        losses.binary_cross_entropy_with_logits(w, [1.0, 0.0, 1.0, 0.0, 1.0]).backward()
+        expected = [-0.2, s.data[1] / 5, -0.1, s.data[3] / 5, 0.0]
+        np.testing.assert_allclose(w.grad, expected, rtol=1e-15, atol=0)
+        assert w.grad[[0, 2, 4]].tolist() == [-0.2, -0.1, 0.0]  # exact at the extremes
+
+
 def test_sum_to_reverses_broadcasting():
     g = np.ones((5, 2, 3, 4))
     assert sum_to(g, (3, 1)).shape == (3, 1) and sum_to(g, (3, 1))[0, 0] == 40
@@ -229,6 +277,47 @@ def test_second_backward_without_retain_graph_raises():
     y.backward()
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         y.backward()
+
+
+def test_backward_through_a_freed_shared_subgraph_accumulates_nothing():
+    w = leaf(3)
+    v = leaf(3)
+    shared = (w * 2).tanh()
+    loss1 = shared.sum()
+    loss2 = (shared * v).sum()  # v's gradient comes before the freed part is reached
+    loss1.backward()
+    before_w = w.grad.copy()
+    with pytest.raises(RuntimeError, match="already used by a backward pass"):
+        loss2.backward()
+    assert v.grad is None  # not half-applied
+    np.testing.assert_array_equal(w.grad, before_w)
+
+
+def test_seed_is_copied_and_cast_to_the_output_dtype():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    seed = np.ones(2)
+    x.backward(seed)
+    assert x.grad is not seed and not np.shares_memory(x.grad, seed)
+    x.grad += 1.0
+    assert seed.tolist() == [1.0, 1.0]
+    y = x * 1.0
+    y.backward(seed, retain_grads=True)
+    assert y.grad is not seed and not np.shares_memory(y.grad, seed)
+    f = Tensor(np.ones(2, dtype=np.float32), requires_grad=True)
+    h = (f * 2).tanh()
+    h.backward(Tensor(np.ones(2)), retain_grads=True)  # a float64 seed for a float32 output
+    assert h.grad.dtype == np.float32 and f.grad.dtype == np.float32
+    h2 = (f * 2).tanh()
+    h2.backward([1, 1])  # a list of ints
+    assert f.grad.dtype == np.float32
+
+
+def test_requires_grad_of_a_non_leaf_cannot_be_switched_off():
+    y = Tensor([1.0], requires_grad=True) * 2
+    assert y.requires_grad_() is y and y.requires_grad  # already true: nothing to change
+    with pytest.raises(RuntimeError, match="only a leaf's requires_grad.*detach"):
+        y.requires_grad_(False)
+    assert y.requires_grad
 
 
 def test_reused_node_and_leaf_grads_are_not_shared():
@@ -309,6 +398,30 @@ def test_shape_errors_name_the_op_and_both_shapes():
         linear(np.ones((5, 3)), np.ones((4, 2)))
     with pytest.raises(IndexError, match="getitem"):
         Tensor(np.ones(3))[5]
+    batch = r"matmul: \(2, 3, 4\) @ \(3, 4, 5\): the batch shapes \(2,\) and \(3,\) .* do not broadcast"
+    with pytest.raises(ValueError, match=batch):
+        Tensor(np.ones((2, 3, 4))) @ Tensor(np.ones((3, 4, 5)))
+    with pytest.raises(ValueError, match=r"matmul: \(3,\) @ \(4, 2\): the inner dimensions 3 and 4"):
+        Tensor(np.ones(3)) @ Tensor(np.ones((4, 2)))
+
+
+@pytest.mark.parametrize(
+    "op, call",
+    [
+        ("sum", lambda t: t.sum(axis=2)),
+        ("mean", lambda t: t.mean(axis=(0, -3))),
+        ("max", lambda t: t.max(axis=5)),
+        ("min", lambda t: t.min(axis=-4, keepdims=True)),
+        ("softmax", lambda t: t.softmax(axis=3)),
+        ("log_softmax", lambda t: t.log_softmax(axis=-3)),
+        ("transpose", lambda t: t.transpose(0, 2)),
+        ("concatenate", lambda t: concatenate([t, t], axis=2)),
+        ("stack", lambda t: stack([t, t], axis=4)),
+    ],
+)
+def test_a_bad_axis_names_the_op(op, call):
+    with pytest.raises((ValueError, IndexError), match=rf"^{op}: .*axis"):
+        call(Tensor(np.ones((2, 3))))
 
 
 def test_mixing_value_and_tensor_is_a_type_error():
@@ -326,8 +439,6 @@ def test_domain_errors():
         Tensor([1.0, -1.0]).log()
     with pytest.raises(ValueError, match="sqrt: the input is negative"):
         Tensor([-1.0]).sqrt()
-    with pytest.raises(ZeroDivisionError, match=r"divisor is 0 at index \(1,\)"):
-        Tensor([1.0, 1.0]) / Tensor([1.0, 0.0])
     with pytest.raises(ValueError, match="negative base, fractional exponent"):
         Tensor([-1.0]) ** 0.5
     with pytest.raises(ValueError, match="positive base"):
@@ -336,6 +447,41 @@ def test_domain_errors():
         Tensor([1.0]).clip()
     with pytest.raises(ValueError, match="empty"):
         Tensor(np.ones((0,))).max()
+
+
+def test_division_by_zero_gives_inf_as_numpy_and_torch():
+    x = Tensor([1.0, 0.0, -2.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = x / Tensor([0.0, 0.0, 1.0])
+        assert y.data[0] == np.inf and np.isnan(y.data[1]) and y.data[2] == -2.0
+        assert (1 / Tensor([0.0])).item() == np.inf
+        assert (Tensor([0.0]) ** -1).item() == np.inf
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"forward of the op '/' produced inf"):
+        y.sum().backward()
+
+
+def test_pow_by_inf_nan_and_zero():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = Tensor([0.5, 2.0]) ** float("inf")
+        assert y.data.tolist() == [0.0, np.inf] and y.op == "**inf"
+        assert np.isnan((Tensor([2.0]) ** float("nan")).item())
+        assert (Tensor([2.0]) ** np.float64(np.inf)).item() == np.inf
+        x = Tensor([0.0, 3.0], requires_grad=True)
+        z = x**0
+        assert z.op == "**0" and z.data.tolist() == [1.0, 1.0]
+        z.sum().backward()
+        assert x.grad.tolist() == [0.0, 0.0]  # a constant: 0, not NaN, at 0 too (as torch)
+
+
+def test_integer_logits_are_cast_to_float():
+    np.testing.assert_allclose(Tensor([1, 2]).softmax().data, Tensor([1.0, 2.0]).softmax().data)
+    expected = [[-np.log1p(np.e), -np.log1p(1 / np.e)]]
+    np.testing.assert_allclose(Tensor([[1, 2]]).log_softmax(axis=1).data, expected)
+    loss = cross_entropy(Tensor(np.array([[0, 0], [3, 1]])), [1, 0])
+    assert loss.dtype == np.float64
+    assert loss.item() == pytest.approx(cross_entropy(Tensor([[0.0, 0.0], [3.0, 1.0]]), [1, 0]).item())
 
 
 # -- losses ---------------------------------------------------------------------------------------
@@ -414,6 +560,20 @@ def test_linear_layer_layout_init_and_state():
         Linear(0, 2)
     with pytest.raises(TypeError, match="floating-point"):
         Linear(2, 2, dtype=np.int32)
+
+
+def test_linear_computes_in_the_weights_dtype():
+    layer = Linear(3, 2, seed=0)  # float32
+    y = layer(np.ones((4, 3)))  # float64 data
+    assert y.dtype == np.float32
+    assert layer(np.ones((4, 3), dtype=np.int64)).dtype == np.float32
+    assert layer([[1, 2, 3]]).dtype == np.float32
+    x = Tensor(np.ones((4, 3)), requires_grad=True)
+    out = layer(x)
+    assert out.dtype == np.float32 and out.parents[0].op == "astype"
+    out.sum().backward()
+    assert x.grad.dtype == np.float64 and layer.weight.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad, np.tile(layer.weight.data.sum(axis=1), (4, 1)), rtol=1e-6)
 
 
 def test_linear_batched_and_single_inputs_match():

@@ -122,6 +122,43 @@ CASES = [
         "any",
     ),
     ("min-axis", lambda a: a.min(axis=-1), lambda a: a.min(dim=-1).values, [(2, 3, 4)], "any"),
+    # Negative axes, with and without keepdims: each op must normalise them before its vjp.
+    (
+        "min-keepdims",
+        lambda a: a.min(axis=-2, keepdims=True),
+        lambda a: a.amin(dim=-2, keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
+    (
+        "min-keepdims-all",
+        lambda a: a.min(keepdims=True),
+        lambda a: a.amin(dim=(0, 1), keepdim=True),
+        [(3, 4)],
+        "any",
+    ),
+    (
+        "max-neg-axes-keepdims",
+        lambda a: a.max(axis=(-1, 0), keepdims=True),
+        lambda a: a.amax(dim=(-1, 0), keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
+    (
+        "sum-neg-axes-keepdims",
+        lambda a: a.sum(axis=(-1, 0), keepdims=True),
+        lambda a: a.sum(dim=(-1, 0), keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
+    ("sum-neg-axes", lambda a: a.sum(axis=(-3, -1)), lambda a: a.sum(dim=(-3, -1)), [(2, 3, 4)], "any"),
+    (
+        "mean-neg-axes-keepdims",
+        lambda a: a.mean(axis=(-2, -1), keepdims=True),
+        lambda a: a.mean(dim=(-2, -1), keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
     (
         "reshape",
         lambda a: a.reshape(4, 3) * np.arange(12.0).reshape(4, 3),
@@ -130,6 +167,14 @@ CASES = [
         "any",
     ),
     ("transpose", lambda a: a.transpose(2, 0, 1), lambda a: a.permute(2, 0, 1), [(2, 3, 4)], "any"),
+    ("transpose-neg", lambda a: a.transpose(-1, 0, 1), lambda a: a.permute(-1, 0, 1), [(2, 3, 4)], "any"),
+    (
+        "transpose-neg-4d",
+        lambda a: a.transpose((1, -1, 0, -2)),
+        lambda a: a.permute(1, -1, 0, -2),
+        [(2, 3, 4, 5)],
+        "any",
+    ),
     ("T", lambda a: a.T @ a, None, [(3, 2)], "any"),
     ("slice", lambda a: a[1:, ::2], None, [(3, 4)], "any"),
     ("int-index", lambda a: a[1], None, [(3, 4)], "any"),
@@ -157,9 +202,30 @@ CASES = [
         "any",
     ),
     (
+        "concatenate-neg",
+        lambda a, b: concatenate([a, b], axis=-2),
+        lambda a, b: T.cat([a, b], dim=-2),
+        [(2, 3, 2), (2, 1, 2)],
+        "any",
+    ),
+    (
+        "concatenate-none",
+        lambda a, b: concatenate([a, b], axis=None),
+        lambda a, b: T.cat([a.reshape(-1), b.reshape(-1)]),
+        [(2, 3), (4,)],
+        "any",
+    ),
+    (
         "stack",
         lambda a, b: stack([a, b], axis=-1),
         lambda a, b: T.stack([a, b], dim=-1),
+        [(2, 3), (2, 3)],
+        "any",
+    ),
+    (
+        "stack-neg-middle",
+        lambda a, b: stack([a, b], axis=-2),
+        lambda a, b: T.stack([a, b], dim=-2),
         [(2, 3), (2, 3)],
         "any",
     ),
@@ -175,6 +241,14 @@ CASES = [
     ("softmax", lambda a: a.softmax(axis=1), lambda a: a.softmax(dim=1), [(3, 4)], "any"),
     ("softmax-axis0", lambda a: a.softmax(axis=0), lambda a: a.softmax(dim=0), [(3, 4)], "any"),
     ("log_softmax", lambda a: a.log_softmax(axis=-1), lambda a: a.log_softmax(dim=-1), [(3, 4)], "any"),
+    ("softmax-neg", lambda a: a.softmax(axis=-2), lambda a: a.softmax(dim=-2), [(2, 3, 4)], "any"),
+    (
+        "log_softmax-neg",
+        lambda a: a.log_softmax(axis=-3),
+        lambda a: a.log_softmax(dim=-3),
+        [(2, 3, 4)],
+        "any",
+    ),
     (
         "cross_entropy",
         lambda z: cross_entropy(z, TARGETS),
@@ -315,6 +389,19 @@ def test_gradcheck_on_large_outputs_uses_projections_and_still_catches(monkeypat
         gradcheck(lambda a: a.sigmoid(), [x])
 
 
+def test_gradcheck_on_non_contiguous_inputs(monkeypatch):
+    base = data((3, 4), "any", 5)
+    for x in (Tensor(base.T, requires_grad=True), Tensor(base[:, ::2], requires_grad=True)):
+        assert not x.data.flags.c_contiguous
+        before = x.data.copy()
+        assert gradcheck(lambda a: (a * a).tanh() @ np.arange(float(a.shape[-1])), [x])
+        assert np.array_equal(x.data, before)
+    wrong = staticmethod(lambda out, g, parents: (g * (1 - out),))
+    monkeypatch.setattr(tensor_module.Tanh, "backward", wrong)
+    with pytest.raises(GradcheckError, match=r"worst at index"):
+        gradcheck(lambda a: a.tanh(), [Tensor(base.T, requires_grad=True)])
+
+
 def test_gradcheck_rules():
     with pytest.raises(TypeError, match="finite differences need float64"):
         gradcheck(lambda a: a.sum(), [Tensor(np.ones(3, dtype=np.float32), requires_grad=True)])
@@ -341,6 +428,7 @@ BINARY_OPS = {
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
     "/": lambda a, b: a / (b * b + 0.5),
+    "**": lambda a, b: a**b,  # the base is drawn positive (d a**b / db = a**b log a)
 }
 
 
@@ -352,9 +440,44 @@ BINARY_OPS = {
 )
 def test_broadcasting_in_every_direction(shapes, op, seed):
     a_shape, b_shape = shapes.input_shapes
-    a = Tensor(data(a_shape, "any", seed), requires_grad=True)
+    a = Tensor(data(a_shape, "positive" if op == "**" else "any", seed), requires_grad=True)
     b = Tensor(data(b_shape, "any", seed + 1), requires_grad=True)
     assert gradcheck(BINARY_OPS[op], [a, b])
+    _same_as_torch(BINARY_OPS[op], [a, b])
+
+
+def _same_as_torch(f, xs):
+    """Value and gradients of ``f`` against torch's (through a random projection of the output)."""
+    if torch is None:
+        return
+    for x in xs:
+        x.grad = None
+    ts = [torch.tensor(x.data, requires_grad=True) for x in xs]
+    out, tout = f(*xs), f(*ts)
+    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-12, atol=1e-12)
+    projection = np.random.default_rng(3).normal(size=out.shape)
+    (out * projection).sum().backward()
+    (tout * torch.tensor(projection)).sum().backward()
+    for x, t in zip(xs, ts):
+        np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    batch=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3),
+    sizes=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)),
+    vector=st.sampled_from([None, "a", "b"]),
+    seed=st.integers(0, 2**16),
+)
+def test_batched_matmul_broadcasting(batch, sizes, vector, seed):
+    """``a @ b`` with batch axes broadcast in every direction, and 1-D operands on either side."""
+    n, k, m = sizes
+    a_shape = (k,) if vector == "a" else batch.input_shapes[0] + (n, k)
+    b_shape = (k,) if vector == "b" else batch.input_shapes[1] + (k, m)
+    a = Tensor(data(a_shape, "any", seed), requires_grad=True)
+    b = Tensor(data(b_shape, "any", seed + 1), requires_grad=True)
+    assert gradcheck(lambda a, b: a @ b, [a, b])
+    _same_as_torch(lambda a, b: a @ b, [a, b])
 
 
 @settings(max_examples=40, deadline=None)

@@ -42,7 +42,8 @@ class Linear(Module):
     ``weight`` has shape (nin, nout), ``bias`` (nout,) (see the module docstring for why).
     Initialisation as PyTorch's: uniform in ±1/√nin for both, from ``seed`` (an int, a numpy
     Generator, or None for fresh randomness).  ``dtype`` is float32 by default, for speed, as in
-    PyTorch; use float64 for gradient checks and for comparison with the scalar engine.
+    PyTorch; use float64 for gradient checks and for comparison with the scalar engine.  Inputs
+    of any other dtype (float64, integers) are cast to the weight's dtype (see :meth:`forward`).
 
     Example:
         >>> import numpy as np
@@ -101,10 +102,24 @@ class Linear(Module):
         return layer
 
     def forward(self, x) -> Tensor:
-        """x @ weight + bias for x of shape (..., nin)."""
+        """x @ weight + bias for x of shape (..., nin), computed in the weight's dtype.
+
+        An input of another dtype (float64 data into a float32 layer, or integers) is cast to
+        the weight's dtype first, so a float32 model stays float32 whatever it is fed (numpy
+        would silently promote the whole forward and backward to float64).  The cast is part of
+        the graph (op ``"astype"``) when the input requires grad.
+
+        Example:
+            >>> import numpy as np
+            >>> Linear(2, 1, seed=0)(np.ones((3, 2))).dtype   # float64 data, float32 layer
+            dtype('float32')
+        """
+        w, b = self.weight, self.bias
         if type(x) is not Tensor:
             x = Tensor(x)
-        w, b = self.weight, self.bias
+        if x.data.dtype != w.data.dtype:
+            dtype = w.data.dtype
+            x = x.astype(dtype) if x.requires_grad else Tensor(x.data.astype(dtype))
         # The fused op called directly: this is the hot path of every tensor network.
         try:
             if b is None:
