@@ -64,19 +64,21 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"gradcheck: input {i} must be a Value or a Tensor, got {type(x).__name__}")
-    saved = [x.grad for x in inputs]
+    out = f(*inputs)
+    if not isinstance(out, Value):
+        raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+    # Every gradient in the graph (parameters f closes over too) and the inputs' come back as
+    # they were: checking a gradient must not change one.
+    touched = [*inputs, *topological_order(out)]
+    saved = [n.grad for n in touched]
     try:
-        out = f(*inputs)
-        if not isinstance(out, Value):
-            raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
-        for x in inputs:
-            x.grad = 0.0
-        out.zero_grad()
+        for n in touched:
+            n.grad = 0.0
         out.backward()
         analytic = [x.grad for x in inputs]
     finally:
-        for x, g in zip(inputs, saved):
-            x.grad = g
+        for n, g in zip(touched, saved):
+            n.grad = g
     failures = []
     for i, x in enumerate(inputs):
         numeric = _central_difference(lambda: f(*inputs).data, x, eps)

@@ -30,6 +30,15 @@ class _Mode:
     _attr = ""
     _value = False
 
+    def __new__(cls, func=None):
+        # ``@no_grad`` without parentheses passes the function itself: decorate it at once.
+        mode = super().__new__(cls)
+        if func is None:
+            return mode
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}() takes no arguments, or a function to decorate; got {func!r}")
+        return mode(func)
+
     def __enter__(self):
         # A stack of previous states, so one instance can be nested and reused safely.
         self.__dict__.setdefault("_saved", []).append(getattr(SWITCHES, self._attr))
@@ -52,8 +61,8 @@ class _Mode:
 class no_grad(_Mode):  # noqa: N801 - named as in PyTorch, where students meet it next
     """Record no graph inside this block: results have no parents and nothing to backpropagate.
 
-    Works as a context manager and as a decorator; nesting and exceptions restore the previous
-    state.  Use it for evaluation and for optimiser updates.
+    Works as a context manager and as a decorator (``@no_grad`` or ``@no_grad()``); nesting and
+    exceptions restore the previous state.  Use it for evaluation and for optimiser updates.
 
     Example:
         >>> from autograd_nn import Value, no_grad

@@ -194,19 +194,23 @@ class Value(Node):
                     f"pow: a Value exponent needs a positive base (the derivative uses log(base)), "
                     f"got base {a!r} ** {y!r}"
                 )
-            out = a**y
-            return _binary(self, other, out, y * a ** (y - 1.0), out * _log(a), "**")
+            out = _power(a, y)
+            return _binary(self, other, out, y * _power(a, y - 1.0), out * _log(a), "**")
         k = _const(other)
         if k is NotImplemented:
             return NotImplemented
-        if a < 0.0 and k != int(k):
+        if not _isfinite(k):
+            raise ValueError(f"pow: the exponent must be a finite number, got {a!r} ** {k!r}")
+        integral = k.is_integer()
+        if a < 0.0 and not integral:
             raise ValueError(f"pow: {a!r} ** {k!r} has no real value (negative base, fractional exponent)")
         if a == 0.0 and k < 0.0:
             raise ZeroDivisionError(f"pow: 0.0 ** {k!r} divides by zero")
-        name = f"**{int(k)}" if k == int(k) else f"**{k:g}"
+        name = f"**{int(k)}" if integral else f"**{k:g}"
         # At a == 0 with 0 < k < 1 the derivative is infinite; say so instead of dividing by 0.
-        grad = k * a ** (k - 1.0) if (a != 0.0 or k >= 1.0) else math.inf
-        return self._unary(a**k, grad, name, k)
+        out = _power(a, k)
+        grad = k * _power(a, k - 1.0) if (a != 0.0 or k >= 1.0) else math.inf
+        return self._unary(out, grad, name, k)
 
     def __rpow__(self, other):
         c = _const(other)
@@ -214,7 +218,7 @@ class Value(Node):
             return NotImplemented
         if c <= 0.0:
             raise ValueError(f"pow: {c!r} ** Value needs a positive base (the derivative uses log(base))")
-        out = c**self.data
+        out = _power(c, self.data)
         return self._unary(out, out * _log(c), "rpow", c)
 
     # -- functions -------------------------------------------------------------------------------
@@ -481,6 +485,14 @@ class Value(Node):
 
 
 _ONLY_VALUES = {Value}
+
+
+def _power(base: float, exponent: float) -> float:
+    """base ** exponent for floats, with an overflow named as the pow operation's."""
+    try:
+        return base**exponent
+    except OverflowError:
+        raise OverflowError(f"pow: {base!r} ** {exponent!r} overflows a float") from None
 
 
 def _const(other):

@@ -22,6 +22,16 @@ def test_gradcheck_passes_and_leaves_inputs_untouched():
     assert x.data == 0.4 and y.data == -1.1 and x.grad == 7.0 and y.grad == 0.0
 
 
+def test_gradcheck_leaves_every_gradient_of_the_graph_as_it_was():
+    from autograd_nn.nn import MLP
+
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    for p in model.parameters():
+        p.grad = 5.0
+    assert gradcheck(lambda a, b: model([a, b])[0], [Value(0.3), Value(0.1)])
+    assert all(p.grad == 5.0 for p in model.parameters())
+
+
 def test_gradcheck_catches_a_planted_wrong_derivative(monkeypatch):
     monkeypatch.setattr(Value, "tanh", _wrong_tanh)
     x, y = Value(0.8, label="x"), Value(0.3)
@@ -69,6 +79,12 @@ def test_gradcheck_rejects_non_values():
 # -- property tests: random expression graphs over the ops, inputs inside each op's domain ------
 
 SAFE_UNARY = [
+    lambda v: (v * v + 0.1).relu(),  # kinked ops only where they are away from their kink
+    lambda v: (v * v + 0.1).abs(),
+    lambda v: (v * v + 0.1).step() * v,
+    lambda v: 2 ** (v * 0.5),
+    lambda v: 3 / (v * v + 1),
+    lambda v: (v * v + 0.5) ** (v * 0.1),
     lambda v: v.tanh(),
     lambda v: v.sigmoid(),
     lambda v: (v * v + 1).log(),  # log of a positive number
@@ -84,6 +100,8 @@ SAFE_BINARY = [
     lambda a, b: a * b,
     lambda a, b: a / (1 + b * b),
     lambda a, b: Value.dot([a, b], [b, a], a),
+    lambda a, b: Value.sum([a, b, a * b, 1.5]),
+    lambda a, b: Value.dot([a, 0.5], [1.5, b]),
 ]
 
 

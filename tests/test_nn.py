@@ -298,6 +298,25 @@ def test_save_load_round_trip(tmp_path):
     assert other([0.5, 0.5])[0].data == model([0.5, 0.5])[0].data
 
 
+def test_save_writes_exactly_the_given_path_and_load_reads_it(tmp_path):
+    model = MLP(2, [2, 1], seed=0)
+    model.save(tmp_path / "model")  # no suffix added: the same path loads back
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    other = MLP(2, [2, 1], seed=3)
+    other.load(tmp_path / "model")
+    assert [p.data for p in other.parameters()] == [p.data for p in model.parameters()]
+
+
+def test_load_refuses_pickles_and_names_the_file(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, **{"layers.0.neurons.0.w.0": np.array([object()], dtype=object)})
+    model = MLP(1, [1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="evil.npz.*pickled objects"):
+        model.load(path)
+    assert [p.data for p in model.parameters()] == before
+
+
 def test_load_mismatch_changes_nothing(tmp_path):
     path = tmp_path / "m.npz"
     MLP(2, [3, 1], seed=0).save(path)

@@ -30,6 +30,8 @@ UNARY = {
     "div_const": (lambda a: a / 4, lambda a: a / 4),
     "rdiv": (lambda a: 3 / a, lambda a: 3 / a),
     "rpow": (lambda a: 2**a, lambda a: 2**a),
+    "step": (lambda a: a.step(), lambda a: (a >= 0).to(a.dtype) + 0 * a),
+    "sum": (lambda a: Value.sum([a, a * a, 3.0]), lambda a: a + a * a + 3.0),
 }
 BINARY = {
     "add": (lambda a, b: a + b, lambda a, b: a + b),
@@ -38,6 +40,7 @@ BINARY = {
     "div": (lambda a, b: a / b, lambda a, b: a / b),
     "pow": (lambda a, b: a**b, lambda a, b: a**b),
     "mixed": (lambda a, b: (a * b + a).tanh() * b.sigmoid(), lambda a, b: (a * b + a).tanh() * b.sigmoid()),
+    "dot": (lambda a, b: Value.dot([a, b, 2.0], [b, 0.5, a], a), lambda a, b: a * b + b * 0.5 + 2.0 * a + a),
 }
 POINTS = [0.7, 1.9, 0.3]  # positive, so log, sqrt and pow are in their domains
 
@@ -64,7 +67,11 @@ def test_values_and_gradients_match_pytorch(name):
     torch = pytest.importorskip("torch")
     f, tf = UNARY[name] if name in UNARY else BINARY[name]
     n = 1 if name in UNARY else 2
-    for point in [(0.7, 1.9), (1.9, 0.3)]:
+    # Negative points too, where the op is defined there, for the other branch of relu, abs, step.
+    points = [(0.7, 1.9), (1.9, 0.3)]
+    if name not in {"log", "sqrt", "pow"}:
+        points += [(-1.3, 0.4), (-0.2, -0.8)]
+    for point in points:
         ours = [Value(v) for v in point[:n]]
         theirs = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point[:n]]
         out = f(*ours)
@@ -193,6 +200,16 @@ def test_no_grad_context_decorator_nesting_and_exceptions():
 
     assert evaluate(x).parents == () and is_grad_enabled()
 
+    @no_grad  # without parentheses, as PyTorch also allows
+    def evaluate_bare(v):
+        assert not is_grad_enabled()
+        return v * 2
+
+    assert evaluate_bare(x).parents == () and is_grad_enabled()
+    assert evaluate_bare.__name__ == "evaluate_bare"
+    with pytest.raises(TypeError, match="takes no arguments, or a function"):
+        no_grad(3)
+
 
 def test_sigmoid_and_tanh_exact_and_silent_at_extremes():
     with warnings.catch_warnings():
@@ -224,6 +241,11 @@ def test_exp_overflow_names_the_op_and_input():
         (lambda: Value(0.0) ** -1, ZeroDivisionError, "0.0 ** -1"),
         (lambda: Value(-2.0) ** Value(2.0), ValueError, "positive base"),
         (lambda: (-2) ** Value(2.0), ValueError, "positive base"),
+        (lambda: Value(2.0) ** float("inf"), ValueError, "exponent must be a finite number"),
+        (lambda: Value(2.0) ** float("nan"), ValueError, "exponent must be a finite number"),
+        (lambda: Value(10.0) ** 400, OverflowError, "pow: 10.0 ** 400.0 overflows"),
+        (lambda: 2 ** Value(5000.0), OverflowError, "pow: 2.0 ** 5000.0 overflows"),
+        (lambda: Value(10.0) ** Value(400.0), OverflowError, "pow: 10.0 ** 400.0 overflows"),
     ],
 )
 def test_domain_errors_name_op_and_value(make, error, words):

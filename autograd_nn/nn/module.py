@@ -7,6 +7,7 @@ either are walked with their attribute name (and index) as a dotted prefix.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -164,7 +165,10 @@ class Module:
                 p.data[...] = arrays[name]
 
     def save(self, path) -> None:
-        """Write the parameters to a ``.npz`` file (plain arrays, no pickles).
+        """Write the parameters to the file ``path`` in numpy's ``.npz`` format (no pickles).
+
+        The file is written exactly at ``path`` (no suffix is added) and replaced atomically, so
+        an interrupted save never leaves a half-written model behind.
 
         Example:
             >>> import tempfile, os
@@ -175,19 +179,39 @@ class Module:
             >>> m.w.data = 0.0; m.load(path); m.w.data
             1.5
         """
-        np.savez(path, **self.state_dict())
+        path = os.fspath(path)
+        partial = f"{path}.partial"
+        try:
+            with open(partial, "wb") as file:
+                np.savez(file, **self.state_dict())
+            os.replace(partial, path)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
 
     def load(self, path) -> None:
         """Read parameters written by :meth:`save` (``allow_pickle=False``), checked as in
-        :meth:`load_state_dict`.
+        :meth:`load_state_dict`: a wrong name or shape changes nothing.
 
         Example:
+            >>> import tempfile, os
+            >>> from autograd_nn import Value
             >>> from autograd_nn.nn import Module
-            >>> Module().load  # doctest: +ELLIPSIS
-            <bound method Module.load of ...>
+            >>> a = Module(); a.w = Value(1.5); b = Module(); b.v = Value(0.0)
+            >>> path = os.path.join(tempfile.mkdtemp(), "a.npz"); a.save(path)
+            >>> b.load(path)
+            Traceback (most recent call last):
+            ...
+            KeyError: "load_state_dict for Module: missing ['v'], unexpected ['w']"
         """
-        with np.load(path, allow_pickle=False) as archive:
-            self.load_state_dict({name: archive[name] for name in archive.files})
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                state = {name: archive[name] for name in archive.files}
+        except ValueError as err:  # numpy's words for an object array in a no-pickle load
+            raise ValueError(
+                f"load: {os.fspath(path)!r} holds pickled objects, not plain arrays ({err})"
+            ) from None
+        self.load_state_dict(state)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(parameters={len(self.parameters())})"

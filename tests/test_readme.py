@@ -1,0 +1,31 @@
+"""The README's code must run and say what its comments claim."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_has_the_two_commands_and_an_example():
+    text = README.read_text(encoding="utf-8")
+    assert "make demo" in text and "make test" in text
+    assert python_blocks(), "README.md should show a Python example"
+
+
+@pytest.mark.parametrize("index", range(len(python_blocks())))
+def test_readme_python_blocks_run(index, capsys):
+    namespace: dict = {}
+    exec(compile(python_blocks()[index], f"README.md block {index}", "exec"), namespace)
+    if "E" in namespace and "w" in namespace:
+        # The ten-line example prints h, dE/dw, dE/db and the local derivatives, then resets.
+        first, second = capsys.readouterr().out.strip().splitlines()
+        h, dw, db = map(float, first.split())
+        assert dw == pytest.approx(-(1 - h) * h * (1 - h)) and db == dw  # x = 1, target 1
+        assert second == "(1.0, 3.7, 1.0)"
+        assert namespace["w"].grad == 0.0  # E.zero_grad() cleared the graph
