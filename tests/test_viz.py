@@ -433,3 +433,34 @@ def test_exponentially_many_paths_are_marked_without_listing_them():
     caption = dot.graph_attr["label"]
     assert "2048 paths" in caption and "too many paths to list" in caption
     assert f"sum = {x.grad:.6f}" in caption
+
+
+# -- the package without graphviz -----------------------------------------------------------------
+
+
+def test_plots_import_without_graphviz_and_diagrams_say_what_to_install():
+    code = """
+import sys
+sys.modules["graphviz"] = None  # as if the graphviz package were not installed
+import viz.plots
+from viz.plots import plot_loss_curve
+import viz
+assert "graphviz" not in [m for m in sys.modules if sys.modules[m] is not None]
+try:
+    viz.draw_graph
+except ImportError as err:
+    print("IMPORT ERROR:", err)
+else:
+    print("no error")
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert 'IMPORT ERROR:' in run.stdout and 'pip install "autograd_nn[viz]"' in run.stdout
+
+
+def test_viz_render_stays_the_function_after_its_module_is_imported():
+    import importlib
+
+    importlib.import_module("viz.render")
+    assert callable(viz.render) and viz.render.__name__ == "render"
+    assert viz.paths.PATH_COLOURS and viz.draw_graph.__module__ == "viz.graph"
