@@ -1,8 +1,10 @@
 """Every tutorial notebook runs top to bottom (its own asserts are the tests), and the committed
 notebooks carry no outputs."""
 
+import ast
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +19,30 @@ EXPECTED = [
     "09-why-gpus",
 ]
 PER_NOTEBOOK_TIMEOUT = 180  # seconds for one cell; each notebook runs in well under a minute
+# The optional extras a notebook may need; its first cell lists the ones it does (``needed = (...)``).
+EXTRAS = ("matplotlib", "graphviz")
+
+
+def _code(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def needed_extras(path) -> tuple[str, ...]:
+    """The extras a notebook's first code cell checks for."""
+    match = re.search(r"^needed = (\(.*\))$", _code(path)[0], re.MULTILINE)
+    assert match, f"{path.name}: the first code cell has no `needed = (...)` line"
+    return tuple(ast.literal_eval(match.group(1)))
+
+
+def _blocking(tmp_path, monkeypatch, *modules):
+    """Make ``modules`` unimportable in kernels started from now on (an IPython startup file)."""
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-block.py").write_text(
+        "import sys\n" + "".join(f"sys.modules[{m!r}] = None\n" for m in modules)
+    )
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
 
 
 def test_the_nine_lecture_notebooks_are_there():
@@ -51,11 +77,25 @@ def kernel_name(tmp_path_factory):
         yield kernel_for_this_python(tmp_path_factory.mktemp("kernelspec"))
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_first_cell_checks_exactly_the_extras_the_notebook_uses(path):
+    later = "\n".join(_code(path)[1:])
+    uses = {
+        "matplotlib": bool(re.search(r"\bmatplotlib\b|\bviz\.plots\b", later)),
+        # viz's diagrams (viz.draw_*, viz.graph, viz.paths, ...) are graphviz Digraphs; viz.plots is not.
+        "graphviz": bool(re.search(r"\bgraphviz\b|^import viz$|\bviz\.(?!plots\b)\w+", later, re.MULTILINE)),
+    }
+    assert set(needed_extras(path)) == {m for m, used in uses.items() if used}
+
+
 @pytest.mark.timeout(PER_NOTEBOOK_TIMEOUT * 3)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path, kernel_name):
+def test_notebook_runs(path, kernel_name, tmp_path, monkeypatch):
+    """Each notebook runs with the extras it does not ask for made unimportable, which proves
+    that a student without them can run it (e.g. 01 without graphviz, 05 without matplotlib)."""
     from tutorials.build import execute
 
+    _blocking(tmp_path, monkeypatch, *(m for m in EXTRAS if m not in needed_extras(path)))
     nb, error, seconds = execute(path, timeout=PER_NOTEBOOK_TIMEOUT, kernel_name=kernel_name)
     if error is not None:
         pytest.fail(f"{path.name} failed after {seconds:.1f} s:\n{str(error)[-4000:]}", pytrace=False)
@@ -85,26 +125,27 @@ def test_kernelspec_for_another_python_is_replaced(tmp_path, monkeypatch):
     assert spec.argv[0] == sys.executable
 
 
-def _blocking(tmp_path, monkeypatch, *modules):
-    """Make ``modules`` unimportable in kernels started from now on (an IPython startup file)."""
-    startup = tmp_path / "ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    (startup / "00-block.py").write_text(
-        "import sys\n" + "".join(f"sys.modules[{m!r}] = None\n" for m in modules)
-    )
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+STOPS = [(p, m) for p in NOTEBOOKS for m in needed_extras(p)
+         if m == "graphviz" or p.name.startswith("01")]     # every graphviz notebook, one matplotlib
 
 
 @pytest.mark.timeout(PER_NOTEBOOK_TIMEOUT * 2)
-def test_missing_matplotlib_stops_in_the_first_cell_naming_the_extra(tmp_path, monkeypatch, kernel_name):
+@pytest.mark.parametrize("path, extra", STOPS, ids=[f"{p.stem[:2]}-without-{m}" for p, m in STOPS])
+def test_missing_extra_stops_in_the_first_cell_with_just_the_message(path, extra, tmp_path, monkeypatch,
+                                                                      kernel_name):
     from tutorials.build import execute
 
-    _blocking(tmp_path, monkeypatch, "matplotlib")
-    nb, error, _ = execute(TUTORIALS / "01-threshold-logic-units.ipynb", PER_NOTEBOOK_TIMEOUT, kernel_name)
-    assert error is not None and getattr(error, "ename", None) == "SystemExit"
-    assert 'pip install "autograd_nn[tutorials]"' in error.evalue and "matplotlib" in error.evalue
+    _blocking(tmp_path, monkeypatch, extra)
+    nb, error, _ = execute(path, PER_NOTEBOOK_TIMEOUT, kernel_name)
+    message = (f"This notebook needs {extra}. Install the tutorials extra:  "
+               'pip install "autograd_nn[tutorials]"')
+    assert error is not None and getattr(error, "ename", None) == "MissingExtraError"
+    assert error.evalue == message
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    assert code_cells[0].outputs and not any(c.get("outputs") for c in code_cells[1:])
+    assert not any(c.get("outputs") for c in code_cells[1:]), "later cells must not have run"
+    # The student sees the message alone: no traceback, no IPython "To exit: use 'exit'" warning.
+    (output,) = code_cells[0].outputs
+    assert output.output_type == "error" and output.traceback == [message]
 
 
 @pytest.mark.timeout(PER_NOTEBOOK_TIMEOUT * 2)

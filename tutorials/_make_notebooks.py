@@ -15,15 +15,28 @@ INSTALL = 'pip install "autograd_nn[tutorials]"'
 
 
 def setup(*modules: str, optional: dict[str, str] | None = None) -> str:
-    """The first code cell: stop with one clear line when a required extra is missing."""
-    needed = ", ".join(f'"{m}"' for m in modules)
+    """The first code cell: stop with one clear message when a required extra is missing.
+
+    The stop raises ``MissingExtraError``, whose ``_render_traceback_`` makes IPython show just the
+    message (no traceback, no "To exit: use 'exit'" warning as ``SystemExit`` would), while the
+    kernel still reports an error, so "Run all" and nbclient stop at this cell.
+    """
+    needed = ", ".join(f'"{m}"' for m in modules) + ("," if len(modules) == 1 else "")
     lines = [
-        "# Check the optional extras first: a missing one gives one clear line here, not a traceback later.",
+        "# This notebook needs the optional packages below; a missing one stops here with one clear",
+        "# message, not a traceback halfway through.",
         "import importlib.util",
         "",
-        f"missing = [m for m in ({needed},) if importlib.util.find_spec(m) is None]",
+        "",
+        "class MissingExtraError(ImportError):",
+        "    def _render_traceback_(self):      # IPython shows only the message",
+        "        return [str(self)]",
+        "",
+        "",
+        f"needed = ({needed})",
+        "missing = [m for m in needed if importlib.util.find_spec(m) is None]",
         "if missing:",
-        "    raise SystemExit(",
+        "    raise MissingExtraError(",
         "        f\"This notebook needs {', '.join(missing)}. Install the tutorials extra:  \"",
         f"        '{INSTALL}'",
         "    )",
@@ -551,7 +564,7 @@ unit $j$ is written $w_{jk}$:
 The example: input $(x_1, x_2) = (1, 0)$, target $t = 1$, learning rate $\mu = 10$, error
 $E = \frac12 (t - y)^2$.
 """),
-    code(setup("matplotlib", "graphviz")),
+    code(setup("graphviz")),
     code(r"""
 # ruff: noqa: N816 - the lecture's names (h_D, delta_G, y_prime_E) are kept as they are
 import math
