@@ -297,3 +297,86 @@ def test_cli_rejects_unknown_format(tmp_path, capsys):
         main(["xor", "--out", str(tmp_path), "--format", "jpg"])
     assert exit_.value.code == 2
     assert "svg" in capsys.readouterr().err
+
+
+# -- one layout for every view ----------------------------------------------------------------------
+
+
+def node_centres(svg: ET.Element) -> dict[str, tuple[float, float]]:
+    """Where each node's outline is centred on the page, in points from the SVG's top-left corner."""
+    graph = svg.find(f"{SVG}g")
+    tx, ty = map(float, re.search(r"translate\(([-\d.]+) ([-\d.]+)\)", graph.get("transform")).groups())
+    centres = {}
+    for g in groups(svg, "node"):
+        for el in g:
+            if el.tag == f"{SVG}ellipse":
+                x, y = float(el.get("cx")), float(el.get("cy"))
+            elif el.tag in (f"{SVG}polygon", f"{SVG}path"):
+                numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", el.get("points") or el.get("d"))]
+                xs, ys = numbers[0::2], numbers[1::2]
+                x, y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+            else:
+                continue
+            centres[g.get("id")] = (x + tx, y + ty)
+            break
+    return centres
+
+
+def test_nodes_do_not_move_between_graph_paths_and_backward_frames(needs_dot):
+    ex = worked_example()
+    views = {
+        "graph": viz.draw_graph(ex.error, model=ex.model),
+        "grad colours": viz.draw_graph(ex.error, model=ex.model, color="grad"),
+        "paths x1": viz.draw_gradient_paths(ex.error, ex.inputs[0], model=ex.model),
+        "paths w_GF": viz.draw_gradient_paths(ex.error, ex.model.layers[1].neurons[0].b, model=ex.model),
+    }
+    steps = viz.backward_steps(ex.error, model=ex.model)
+    centres = {name: node_centres(svg_of(d)) for name, d in views.items()}
+    centres.update({f"step {k + 1}": node_centres(parse_svg(svg)) for k, svg in enumerate(steps.svgs())})
+    base = centres["graph"]
+    assert len(base) == 29  # 20 values and 9 ops
+    for name, found in centres.items():
+        assert found.keys() == base.keys(), name
+        for node, (x, y) in found.items():
+            assert abs(x - base[node][0]) <= 0.5 and abs(y - base[node][1]) <= 0.5, (name, node)
+
+
+def test_without_dot_diagrams_still_build_unpinned(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    ex = worked_example()
+    dot = viz.draw_gradient_paths(ex.error, ex.inputs[0])
+    assert "pos=" not in dot.source and "positions not pinned" in dot.source
+    assert dot.engine == "dot"
+
+
+def test_pinned_source_names_how_to_render(needs_dot):
+    dot = viz.draw_graph(worked_example().error)
+    assert dot.engine == "neato" and "neato -n2" in dot.source and 'pos="' in dot.source
+
+
+def test_clusters_and_inputs_read_top_down_in_model_order(needs_dot):
+    ex = worked_example()
+    svg = svg_of(viz.draw_graph(ex.error, model=ex.model))
+    centres = node_centres(svg)
+    # SVG y grows downwards: D's nodes above E's, x1 above x2
+    assert centres["h_D"][1] < centres["h_E"][1] and centres["s_D"][1] < centres["s_E"][1]
+    assert centres["x1"][1] < centres["x2"][1]
+    boxes = {g.get("id"): g for g in groups(svg, "cluster")}
+    top = {}
+    for cid, box in boxes.items():
+        numbers = re.findall(r"-?\d+(?:\.\d+)?", box.find(f"{SVG}path").get("d"))
+        top[cid] = min(float(v) for v in numbers[1::2])
+    assert top["cluster_D"] < top["cluster_E"]
+
+
+def test_collapsed_neurons_read_top_down_in_order(needs_dot):
+    from autograd_nn.nn import MLP
+
+    model = MLP(2, [16, 16, 1], seed=0)
+    loss = sum(model([1.0, 2.0]))
+    loss.backward()
+    centres = node_centres(svg_of(viz.draw_graph(loss, collapse=True, model=model)))
+    for layer in (0, 1):
+        ys = [centres[f"cluster_L{layer}_N{k}"][1] for k in range(16)]
+        assert ys == sorted(ys), layer
+    assert centres["x1"][1] < centres["x2"][1]

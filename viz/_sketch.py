@@ -1,9 +1,11 @@
 """A diagram as plain data (ids, labels, attributes), separate from the Digraph that shows it.
 
 Every view of one computation graph (the full graph, the gradient paths of a leaf, each frame of
-the backward pass) starts from the same :class:`Sketch`, so node ids, declaration order and
-hence Graphviz's layout are identical; a view only changes attributes.  ``to_digraph`` is the one
-place that turns a sketch into a ``graphviz.Digraph``.
+the backward pass) starts from the same :class:`Sketch`, so node ids and declaration order are
+identical, and a view only changes attributes.  The sketch is laid out once by ``dot`` (see
+:mod:`viz._layout`) and every view is drawn at those pinned positions, so nothing moves between
+views however its labels change.  ``to_digraph`` is the one place that turns a sketch into a
+``graphviz.Digraph``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 
 from autograd_nn.graph import topological_order
 
+from ._layout import PINNED_NOTE, UNPINNED_NOTE, Layout, PinnedDigraph, dot_layout, natural_key, order_score
 from ._util import IdMaker, esc, fmt, id_part, is_tensor_node, op_text, op_word
 
 ROLE_COLOURS = {
@@ -69,6 +72,10 @@ class Sketch:
     cluster_attrs: dict[str, dict]
     edges: list[EdgeItem]
     graph_attrs: dict
+    #: names (node or cluster ids) that should read top-down in this order, one list per column
+    orders: list[list[str]] = field(default_factory=list)
+    #: the pinned layout every view is drawn at (None: dot was missing, views are laid out freely)
+    layout: Layout | None = None
 
     def copy(self) -> Sketch:
         """A copy whose attribute dicts can be restyled without touching this one."""
@@ -139,8 +146,29 @@ def node_ids(topo, ids: IdMaker | None = None) -> list[str]:
     return out
 
 
-def build_sketch(root, tensor: bool, decimals: int, is_param, symbols: bool, topo=None) -> Sketch:
-    """The full computation graph of ``root`` as a sketch, styled as ``draw_graph`` shows it."""
+def model_group_order(model) -> list[str] | None:
+    """The neuron names of a model in layer order (D, E, G), the order its clusters read top-down."""
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, (list, tuple)):
+        return None
+    names = []
+    for layer in layers:
+        for n in getattr(layer, "neurons", ()) or ():
+            name = getattr(n, "name", None)
+            if name:
+                names.append(str(name))
+    return names or None
+
+
+def build_sketch(
+    root, tensor: bool, decimals: int, is_param, symbols: bool, topo=None, group_order=None, pin: bool = True
+) -> Sketch:
+    """The full computation graph of ``root`` as a sketch, styled as ``draw_graph`` shows it.
+
+    ``group_order`` (neuron names, e.g. from :func:`model_group_order`) is the top-down order of
+    the clusters of one layer; without it the names are sorted naturally (N2 before N10).  With
+    ``pin`` the sketch is laid out at once (if Graphviz's dot is installed).
+    """
     topo = topo if topo is not None else topological_order(root)
     ids = IdMaker()
     values: list[ValueNode] = []
@@ -185,15 +213,35 @@ def build_sketch(root, tensor: bool, decimals: int, is_param, symbols: bool, top
         node_attrs[vn.id] = value_attrs(vn, tensor, decimals)
         node_cluster[vn.id] = cid
 
-    # Clusters in the order their neurons compute (D, E, then G), not the order the depth-first
-    # search first meets one of their weights, so the picture reads top-down like the slides.
-    first_computed: dict[str, int] = {}
-    for pos, vn in enumerate(values):
+    # Clusters declared in the model's neuron order (D, E, G; L0.N0, L0.N1, ...), and within each
+    # column of the picture (neurons at the same depth) they should read top-down in that order,
+    # like the slides; the depth-first search meets them in no useful order.
+    group_of = {cid: g for g, cid in cluster_ids.items()}
+    rank = {str(g): k for k, g in enumerate(group_order or ())}
+
+    def group_key(cid: str):
+        g = group_of[cid]
+        return (0, rank[g], []) if g in rank else (1, 0, natural_key(g))
+
+    cluster_attrs = {c: cluster_attrs[c] for c in sorted(cluster_attrs, key=group_key)}
+    depth: dict[int, int] = {}
+    for vn in values:
+        depth[id(vn.node)] = 1 + max((depth[id(p)] for p in vn.node.parents), default=-1)
+    column: dict[str, int] = {}
+    for vn in values:
         cid = node_cluster[vn.id]
-        if cid is not None and vn.node.parents:
-            first_computed.setdefault(cid, pos)
-    order = sorted(cluster_attrs, key=lambda c: first_computed.get(c, len(values)))
-    cluster_attrs = {c: cluster_attrs[c] for c in order}
+        if cid is not None:
+            column[cid] = max(column.get(cid, 0), depth[id(vn.node)])
+    orders: list[list[str]] = []
+    for d in sorted(set(column.values())):
+        same = [c for c in cluster_attrs if column[c] == d]
+        if len(same) > 1:
+            orders.append(same)
+    inputs = [vn for vn in values if vn.role == "input"]
+    if all(node_name(vn.node) for vn in inputs):
+        inputs.sort(key=lambda vn: natural_key(node_name(vn.node)))
+    if len(inputs) > 1:
+        orders.append([vn.id for vn in inputs])
 
     edges: list[EdgeItem] = []
     for vn in values:
@@ -215,8 +263,52 @@ def build_sketch(root, tensor: bool, decimals: int, is_param, symbols: bool, top
         "ranksep": "0.45",
         "labelloc": "b",
     }
-    return Sketch(
+    sketch = Sketch(
         root, tensor, decimals, values, by_key, node_attrs, node_cluster, cluster_attrs, edges, graph_attrs
+    )
+    sketch.orders = orders
+    if pin:
+        sketch.layout = pin_layout(sketch)
+    return sketch
+
+
+def layout_source(sketch: Sketch, reverse_clusters: bool = False) -> str:
+    """The DOT text that is laid out for every view: labels at the largest size any view gives them.
+
+    Edge labels are bold (as on a highlighted path) and there is no caption; node sizes do not
+    matter for the pinned centres, only for the room around them.
+    """
+    lay = sketch.copy()
+    lay.layout = None
+    lay.graph_attrs.pop("label", None)
+    for e in lay.edges:
+        label = e.attrs.get("label")
+        if label and not label.startswith("<<B>"):
+            e.attrs["label"] = f"<<B>{label[1:-1]}</B>>"
+    if reverse_clusters:
+        lay.cluster_attrs = dict(reversed(list(lay.cluster_attrs.items())))
+    return to_digraph(lay, name="layout").source
+
+
+def pin_layout(sketch: Sketch) -> Layout | None:
+    """Lay the sketch out with dot, choosing among a few equally valid layouts the one whose
+    clusters and inputs best read top-down in order (see ``Sketch.orders``); None without dot.
+    """
+    candidates = []
+    for reverse in (False, True) if len(sketch.cluster_attrs) > 1 else (False,):
+        lay = dot_layout(layout_source(sketch, reverse))
+        if lay is None or not _complete(lay, sketch):
+            break
+        candidates += [lay, lay.mirrored()]
+    if not candidates:
+        return None
+    # max keeps the first of equal scores: dot's own layout unless another reads better
+    return max(candidates, key=lambda lay: order_score(lay, sketch.orders))
+
+
+def _complete(layout: Layout, sketch: Sketch) -> bool:
+    return all(n in layout.nodes for n in sketch.node_attrs) and all(
+        e.id in layout.edges and "pos" in layout.edges[e.id] for e in sketch.edges
     )
 
 
@@ -342,23 +434,48 @@ def grad_colour(g: float, biggest: float) -> str:
 
 
 def to_digraph(sketch: Sketch, name: str = "computation_graph") -> graphviz.Digraph:
-    """The one place a sketch becomes a ``graphviz.Digraph`` (declaration order is the layout)."""
-    g = graphviz.Digraph(
+    """The one place a sketch becomes a ``graphviz.Digraph``.
+
+    With a pinned layout every node, edge and cluster carries its position and the diagram is a
+    :class:`~viz._layout.PinnedDigraph` (rendered by ``neato -n2``); without one (dot was
+    missing when the sketch was built) it is a plain ``dot`` diagram with a note saying so.
+    """
+    lay = sketch.layout
+    graph_attrs = dict(sketch.graph_attrs)
+    if "label" in graph_attrs:
+        # A caption hangs below the picture from its left edge, so however long it is, it moves
+        # nothing above it (views differ only in their captions).
+        graph_attrs.setdefault("labelloc", "b")
+        graph_attrs.setdefault("labeljust", "l")
+    common = dict(
         name=name,
-        graph_attr=sketch.graph_attrs,
+        graph_attr=graph_attrs,
         node_attr={"fontname": FONT, "fontsize": "12"},
         edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.6"},
     )
+    if lay is None:
+        g = graphviz.Digraph(comment=UNPINNED_NOTE if name != "layout" else None, **common)
+    else:
+        g = PinnedDigraph(comment=PINNED_NOTE, engine="neato", **common)
+
+    def node_attrs(nid: str) -> dict:
+        attrs = sketch.node_attrs[nid]
+        if lay is None:
+            return attrs
+        x, y = lay.nodes[nid]
+        return {**attrs, "pos": f"{x:.2f},{y:.2f}!"}
+
     members: dict[str | None, list[str]] = {}
     for nid, cid in sketch.node_cluster.items():
         members.setdefault(cid, []).append(nid)
     for cid, attrs in sketch.cluster_attrs.items():
         with g.subgraph(name=cid) as sub:
-            sub.attr(**attrs)
+            sub.attr(**attrs, **(lay.clusters.get(cid, {}) if lay is not None else {}))
             for nid in members.get(cid, []):
-                sub.node(nid, **sketch.node_attrs[nid])
+                sub.node(nid, **node_attrs(nid))
     for nid in members.get(None, []):
-        g.node(nid, **sketch.node_attrs[nid])
+        g.node(nid, **node_attrs(nid))
     for e in sketch.edges:
-        g.edge(e.tail, e.head, **e.attrs)
+        attrs = e.attrs if lay is None else {**e.attrs, **lay.edges[e.id]}
+        g.edge(e.tail, e.head, **attrs)
     return g

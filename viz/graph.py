@@ -7,12 +7,14 @@ import numpy as np
 
 from autograd_nn.graph import topological_order
 
+from ._layout import natural_key
 from ._sketch import (
     FONT,
     ROLE_BORDERS,
     ROLE_COLOURS,
     build_sketch,
     grad_colour,
+    model_group_order,
     node_ids,
     parameter_rule,
     to_digraph,
@@ -53,7 +55,12 @@ def draw_graph(
     Node ids are stable names (the label when unique, else label or op plus topological
     position), so the same network gives the same DOT text every run.  A graph of more than
     ``max_nodes`` nodes raises ``ValueError``; ``collapse=True`` draws each group as one node.
-    Building needs no Graphviz binary; see :func:`viz.render` to write SVG/PNG/PDF.
+    Clusters of one column read top-down in the model's neuron order (``model``, else by name).
+
+    Building needs no Graphviz binary; where ``dot`` is installed the graph is laid out once and
+    its positions pinned, so :func:`draw_gradient_paths` and :func:`backward_steps` of the same
+    graph put every node at exactly the same place (the diagram then renders with
+    ``neato -n2``).  See :func:`viz.render` to write SVG/PNG/PDF.
 
     Example:
         >>> from autograd_nn import Value
@@ -77,9 +84,11 @@ def draw_graph(
     topo = topological_order(root)
     is_param = parameter_rule(model, params)
     if collapse:
-        return _collapsed(root, topo, tensor, decimals, is_param, max_nodes)
+        return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model)
     check_limit(len(topo), max_nodes, where, collapsible=True)
-    sketch = build_sketch(root, tensor, decimals, is_param, symbols, topo=topo)
+    sketch = build_sketch(
+        root, tensor, decimals, is_param, symbols, topo=topo, group_order=model_group_order(model)
+    )
     if color == "grad":
         biggest = max((abs(vn.node.grad) for vn in sketch.values), default=0.0)
         for vn in sketch.values:
@@ -92,7 +101,7 @@ def draw_graph(
     return to_digraph(sketch)
 
 
-def _collapsed(root, topo, tensor, decimals, is_param, max_nodes) -> graphviz.Digraph:
+def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model=None) -> graphviz.Digraph:
     """Each group (neuron) as one node showing its last value; ungrouped nodes stay as they are."""
     where = "draw_graph"
     ids = IdMaker()
@@ -150,11 +159,35 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes) -> graphviz.Di
             f'BGCOLOR="{ROLE_COLOURS[role]}" COLOR="{ROLE_BORDERS[role]}" STYLE="rounded">{cells}</TABLE>>',
         )
     seen = set()
+    depth = {box: 0 for box in boxes}
     for n in topo:
         head = key_to_box[id(n)]
         for p in n.parents:
             tail = key_to_box[id(p)]
-            if tail != head and (tail, head) not in seen:
-                seen.add((tail, head))
-                g.edge(tail, head, id=f"e_{tail}_{head}")
+            if tail != head:
+                depth[head] = max(depth[head], depth[tail] + 1)
+                if (tail, head) not in seen:
+                    seen.add((tail, head))
+                    g.edge(tail, head, id=f"e_{tail}_{head}")
+    # Neurons of one column read top-down in the model's order (N0, N1, ..., N15): an invisible
+    # chain in a same-rank group fixes dot's order, which otherwise starts anywhere in the column.
+    rank = {name: k for k, name in enumerate(model_group_order(model) or ())}
+    columns: dict[int, list[str]] = {}
+    for box, info in boxes.items():
+        if info["group"] is not None:
+            columns.setdefault(depth[box], []).append(box)
+    inputs = [b for b, info in boxes.items() if info["group"] is None and not last_of_box[b].parents
+              and not is_param(last_of_box[b]) and last_of_box[b] is not root]
+    if all(getattr(last_of_box[b], "label", "") for b in inputs):
+        inputs.sort(key=lambda b: natural_key(last_of_box[b].label))
+    columns[-1] = inputs  # x1 above x2
+    for k, column in sorted(columns.items()):
+        if len(column) > 1 and k >= 0:
+            column.sort(key=lambda b: (0, rank[boxes[b]["group"]], []) if boxes[b]["group"] in rank
+                        else (1, 0, natural_key(boxes[b]["group"])))
+        if len(column) > 1:
+            with g.subgraph(name=f"order_{k + 1}") as sub:
+                sub.attr(rank="same")
+                for a, b in zip(column, column[1:]):
+                    sub.edge(a, b, style="invis", id=f"order_{a}_{b}")
     return g

@@ -51,8 +51,8 @@ def draw_gradient_paths(
 ) -> graphviz.Digraph:
     """The graph of :func:`viz.draw_graph` with every path from ``root`` to ``leaf`` highlighted.
 
-    Same node ids, edges and declaration order as ``draw_graph`` (so the layout does not jump
-    between slides); only the styling changes.  Edges on a path are drawn thick in the colour
+    Same node ids, edges and pinned positions as ``draw_graph`` (so nothing moves between
+    slides); only the styling changes.  Edges on a path are drawn thick in the colour
     of their path (an edge shared by several paths in all their colours) and carry the class
     ``gradient-path`` plus ``path-<k>`` for each path through them (classes appear in SVG);
     every other edge and node is greyed.  The caption writes each path's product of local

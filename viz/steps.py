@@ -53,7 +53,10 @@ class BackwardSteps:
 
     ``frames[k]`` shows the graph when backward visits ``order[k]``: that node is outlined in
     orange, nodes visited before it show their gradients, the rest show "?".  All frames share
-    the node ids and layout of :func:`viz.draw_graph`.  ``write(out_dir)`` writes numbered SVG
+    the node ids of :func:`viz.draw_graph` and are drawn at the positions of its one pinned
+    layout (laid out once by ``dot``, rendered by ``neato -n2``), so no node moves from frame to
+    frame or from the graph to a frame, however labels change; without ``dot`` at build time
+    the frames are plain, unpinned ``dot`` diagrams.  ``write(out_dir)`` writes numbered SVG
     files and a self-contained HTML page; in Jupyter the object shows the stepper inline.
 
     Example:
@@ -75,7 +78,7 @@ class BackwardSteps:
         return len(self.frames)
 
     def svgs(self) -> list[str]:
-        """Each frame rendered to SVG text by Graphviz's dot (cached)."""
+        """Each frame rendered to SVG text by Graphviz (cached)."""
         if self._svgs is None:
             self._svgs = [_pipe(f, "svg").decode("utf-8") for f in self.frames]
         return self._svgs
@@ -269,7 +272,6 @@ def backward_steps(
             text = f"∂{r}/∂{name} = {terms or '0'} = {fmt(grads[id(node)], decimals)}"
         caption = f"step {k + 1}/{len(order)}: {text}"
         sketch.graph_attrs["label"] = f"<<B>{esc(caption)}</B>>"
-        sketch.graph_attrs["labelloc"] = "t"
         frames.append(to_digraph(sketch, name=f"backward_step_{k + 1}"))
         captions.append(caption)
     steps = BackwardSteps(frames, captions, order)

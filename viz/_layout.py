@@ -1,0 +1,194 @@
+"""One layout shared by every view of a graph: laid out once by ``dot``, then pinned.
+
+Graphviz lays a graph out again for every render, and any change of a label's size (bold text,
+a thicker border, "?" instead of a number, a caption) can move every node.  Slides that step
+from the plain graph to a gradient path or through the backward pass must not jump, so the
+views of one graph share a layout: ``dot -Tjson0`` lays out a layout-only version of the graph
+once (cached by its DOT text), and every view is written with the node positions (``pos``),
+edge splines (``pos``) and label positions (``lp``) of that layout and rendered by
+``neato -n2``, which draws exactly the given geometry.  :class:`PinnedDigraph` is the
+``graphviz.Digraph`` that renders that way.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import graphviz
+
+#: The note written into a diagram whose layout could not be pinned.
+UNPINNED_NOTE = (
+    "positions not pinned: Graphviz's dot program was not found when this diagram was built, so "
+    "different views of the same graph may be laid out differently"
+)
+PINNED_NOTE = "positions pinned (laid out once by dot); render with neato -n2, as viz.render does"
+
+
+class PinnedDigraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose nodes and edges carry their positions: rendered by ``neato -n2``.
+
+    ``neato -n2`` does no layout at all; it draws the positions given in points.  ``pipe`` and
+    ``render`` (and so Jupyter's inline display and :func:`viz.render`) pass ``-n2`` unless told
+    otherwise.
+
+    Example:
+        >>> g = PinnedDigraph(engine="neato")
+        >>> g.node("a", pos="10,20!")
+        >>> isinstance(g, graphviz.Digraph), g.engine
+        (True, 'neato')
+    """
+
+    def pipe(self, *args, **kwargs):
+        """Like ``graphviz.Digraph.pipe``, with ``neato_no_op=2`` by default."""
+        if len(args) < 4:
+            kwargs.setdefault("neato_no_op", 2)
+        return super().pipe(*args, **kwargs)
+
+    def render(self, *args, **kwargs):
+        """Like ``graphviz.Digraph.render``, with ``neato_no_op=2`` by default."""
+        kwargs.setdefault("neato_no_op", 2)
+        return super().render(*args, **kwargs)
+
+
+@dataclass
+class Layout:
+    """Positions in points (Graphviz's y axis points up) of one laid-out graph."""
+
+    nodes: dict[str, tuple[float, float]]
+    edges: dict[str, dict[str, str]]  # edge id -> {"pos": spline, "lp": "x,y", ...}
+    clusters: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {"bb": ..., "lp": ...}
+    bb: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+    def y_of(self, name: str) -> float | None:
+        """The y of a node, or of a cluster's centre."""
+        if name in self.nodes:
+            return self.nodes[name][1]
+        c = self.clusters.get(name)
+        if c and "bb" in c:
+            _, y0, _, y1 = _floats(c["bb"])
+            return (y0 + y1) / 2
+        return None
+
+    def mirrored(self) -> Layout:
+        """The same layout upside down (left-to-right flow unchanged), to fix a top-down order."""
+        x0, y0, x1, y1 = self.bb
+        top = y0 + y1
+
+        def point(text: str) -> str:
+            parts = text.split(",")
+            parts[-1] = _num(top - float(parts[-1]))
+            return ",".join(parts)
+
+        nodes = {k: (x, top - y) for k, (x, y) in self.nodes.items()}
+        edges = {}
+        for eid, attrs in self.edges.items():
+            new = {}
+            for key, value in attrs.items():
+                if key == "pos":
+                    new[key] = " ".join(point(p) for p in value.split())
+                else:
+                    new[key] = point(value)
+            edges[eid] = new
+        clusters = {}
+        for cid, attrs in self.clusters.items():
+            cx0, cy0, cx1, cy1 = _floats(attrs["bb"])
+            new = {"bb": ",".join(_num(v) for v in (cx0, top - cy1, cx1, top - cy0))}
+            if "lp" in attrs:
+                # the cluster's label stays at the cluster's top
+                lx, ly = _floats(attrs["lp"])
+                new["lp"] = f"{_num(lx)},{_num(top - cy0 - (cy1 - ly))}"
+            clusters[cid] = new
+        return Layout(nodes, edges, clusters, self.bb)
+
+
+def _floats(text: str) -> list[float]:
+    return [float(v) for v in text.split(",")]
+
+
+def _num(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+_EDGE_KEYS = ("pos", "lp", "head_lp", "tail_lp")
+
+
+@functools.lru_cache(maxsize=32)
+def _dot_json(source: str) -> str | None:
+    """``dot -Tjson0`` of ``source`` (cached: every view of one graph lays out the same text)."""
+    try:
+        run = subprocess.run(
+            ["dot", "-Tjson0"], input=source.encode("utf-8"), capture_output=True, timeout=120
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if run.returncode != 0:
+        return None
+    return run.stdout.decode("utf-8")
+
+
+def dot_layout(source: str) -> Layout | None:
+    """The layout ``dot`` gives the DOT text ``source``, or None if ``dot`` is missing or fails.
+
+    Example:
+        >>> lay = dot_layout('digraph { a -> b [id=ab] }')
+        >>> lay is None or (lay.nodes["a"][1] > lay.nodes["b"][1] and "pos" in lay.edges["ab"])
+        True
+    """
+    if shutil.which("dot") is None:
+        return None
+    text = _dot_json(source)
+    if text is None:
+        return None
+    data = json.loads(text)
+    nodes: dict[str, tuple[float, float]] = {}
+    clusters: dict[str, dict[str, str]] = {}
+    names: dict[int, str] = {}
+    for obj in data.get("objects", []):
+        if "nodes" in obj or "subgraphs" in obj or "bb" in obj:
+            if obj.get("name", "").startswith("cluster") and "bb" in obj:
+                clusters[obj["name"]] = {k: obj[k] for k in ("bb", "lp") if k in obj}
+            continue
+        names[obj["_gvid"]] = obj["name"]
+        if "pos" in obj:
+            x, y = _floats(obj["pos"])[:2]
+            nodes[obj["name"]] = (x, y)
+    edges: dict[str, dict[str, str]] = {}
+    for e in data.get("edges", []):
+        eid = e.get("id")
+        if eid:
+            edges[eid] = {k: e[k] for k in _EDGE_KEYS if k in e}
+    bb = tuple(_floats(data["bb"])) if "bb" in data else (0.0, 0.0, 0.0, 0.0)
+    return Layout(nodes, edges, clusters, bb)
+
+
+def order_score(layout: Layout, orders) -> int:
+    """Pairs of names in the wanted top-down order minus pairs the other way round.
+
+    Example:
+        >>> lay = Layout({"a": (0, 10), "b": (0, 5), "c": (0, 7)}, {})
+        >>> order_score(lay, [["a", "b", "c"]])
+        1
+    """
+    score = 0
+    for names in orders:
+        ys = [layout.y_of(n) for n in names]
+        ys = [y for y in ys if y is not None]
+        for i in range(len(ys)):
+            for j in range(i + 1, len(ys)):
+                score += (ys[i] > ys[j]) - (ys[i] < ys[j])  # y points up: above means larger
+    return score
+
+
+def natural_key(text: str):
+    """Sort key that puts "N2" before "N10".
+
+    Example:
+        >>> sorted(["L0.N10", "L0.N2", "L0.N1"], key=natural_key)
+        ['L0.N1', 'L0.N2', 'L0.N10']
+    """
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)]
