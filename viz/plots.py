@@ -458,7 +458,9 @@ def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-
     from matplotlib.patches import Patch
 
     fires_patch = Patch(facecolor=_CLASS_COLOURS[1], alpha=0.2, edgecolor="none", label="unit fires")
-    ax.legend(handles=[fires_patch, pts1, pts0], loc="upper right", fontsize="small", framealpha=0.9)
+    # Below the axes: inside, any corner would put the legend on top of one of the four inputs.
+    ax.legend(handles=[fires_patch, pts1, pts0], loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3,
+              fontsize="small", frameon=False, handletextpad=0.3, columnspacing=1.0)
     return ax
 
 
