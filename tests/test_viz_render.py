@@ -235,10 +235,12 @@ def test_backward_stepper_files_and_page(needs_dot, tmp_path):
     assert page.svgs == n
     assert len(page.ids) == len(set(page.ids))  # frame SVG ids were made unique
     script = "".join(page.scripts)
-    prev, nxt = page.buttons["prev"], page.buttons["next"]
-    assert f'getElementById("{prev}").addEventListener("click"' in script
-    assert f'getElementById("{nxt}").addEventListener("click"' in script
-    assert "keydown" in script and "ArrowRight" in script and "ArrowLeft" in script
+    for button in ("prev", "next", "zoom-in", "zoom-out", "fit"):
+        assert page.buttons[button].endswith("-" + button)
+        assert f'click("{button}", ' in script
+    assert "document.addEventListener(\"keydown\"" in script and "ArrowRight" in script
+    # the page writes each caption above its frame; the frame's SVG does not repeat it
+    assert not any(t.startswith("step ") for svg in steps.page_svgs() for t in texts(parse_svg(svg)))
     # every frame shows its caption; gradients fill in step by step
     assert "∂E/∂x1" in (tmp_path / "backward.html").read_text(encoding="utf-8")
     inline = steps._repr_html_()
@@ -333,6 +335,7 @@ def test_nodes_do_not_move_between_graph_paths_and_backward_frames(needs_dot):
     steps = viz.backward_steps(ex.error, model=ex.model)
     centres = {name: node_centres(svg_of(d)) for name, d in views.items()}
     centres.update({f"step {k + 1}": node_centres(parse_svg(svg)) for k, svg in enumerate(steps.svgs())})
+    centres.update({f"page {k + 1}": node_centres(parse_svg(s)) for k, s in enumerate(steps.page_svgs())})
     base = centres["graph"]
     assert len(base) == 29  # 20 values and 9 ops
     for name, found in centres.items():
@@ -380,3 +383,91 @@ def test_collapsed_neurons_read_top_down_in_order(needs_dot):
         ys = [centres[f"cluster_L{layer}_N{k}"][1] for k in range(16)]
         assert ys == sorted(ys), layer
     assert centres["x1"][1] < centres["x2"][1]
+
+
+# -- the stepper in a real browser -------------------------------------------------------------------
+
+CHROMIUM = next(
+    (shutil.which(p) for p in ("chromium", "chromium-browser", "google-chrome") if shutil.which(p)), None
+)
+
+PROBE = """
+<textarea id="probe-text"></textarea>
+<script>
+(function () {
+  var root = document.querySelector(".viz-steps");
+  var counter = root.querySelector(".counter");
+  var out = {};
+  function key(target, name) {
+    target.dispatchEvent(new KeyboardEvent("keydown", {key: name, bubbles: true, cancelable: true}));
+    return counter.textContent;
+  }
+  function visible() {
+    return Array.prototype.map.call(root.querySelectorAll(".frame"), function (f) { return !f.hidden; })
+      .indexOf(true) + 1;
+  }
+  out.start = counter.textContent;
+  root.querySelector(".next").click();
+  out.afterNext = counter.textContent;
+  out.visibleAfterNext = visible();
+  out.keyOnPage = key(document.body, "ArrowRight");
+  root.focus();
+  out.keyOnStepper = key(root, "ArrowRight");
+  out.keyInTextarea = key(document.getElementById("probe-text"), "ArrowRight");
+  out.keyBack = key(root, "ArrowLeft");
+  var svg = function () { return root.querySelector(".frame:not([hidden]) svg"); };
+  var w0 = svg().getBoundingClientRect().width;
+  root.querySelector(".zoom-in").click();
+  out.zoomGrows = svg().getBoundingClientRect().width > w0 * 1.2;
+  root.querySelector(".fit").click();
+  out.fitRestores = Math.abs(svg().getBoundingClientRect().width - w0) < 1;
+  key(root, "End");
+  out.end = counter.textContent;
+  var pre = document.createElement("pre");
+  pre.id = "probe-result";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>
+"""
+
+
+def run_in_chromium(page: str, tmp_path) -> dict:
+    import json
+
+    path = tmp_path / "probe.html"
+    path.write_text(page, encoding="utf-8")
+    run = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
+         "--dump-dom", path.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    m = re.search(r'<pre id="probe-result">(.*?)</pre>', run.stdout, re.S)
+    assert m, run.stderr[-2000:]
+    return json.loads(m.group(1).replace("&quot;", '"'))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("standalone", [False, True])
+def test_stepper_in_headless_chromium(needs_dot, tmp_path, standalone):
+    x = Value(2.0, label="x")
+    y = (x * 3 + 1).tanh() * 2
+    y.label = "y"
+    steps = viz.backward_steps(y)
+    n = len(steps)
+    assert n == 5
+    if standalone:
+        page = steps.html().replace("</body>", PROBE + "</body>")
+    else:  # as Jupyter shows it: a fragment inside a page with other editable things
+        head = "<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
+        page = f"{head}<body>{steps._repr_html_()}{PROBE}</body></html>"
+    result = run_in_chromium(page, tmp_path)
+    assert result["start"] == f"1 / {n}" and result["afterNext"] == f"2 / {n}"
+    assert result["visibleAfterNext"] == 2
+    # inline, keys reach the stepper only while it has the focus; standalone, anywhere on the page
+    assert result["keyOnPage"] == (f"3 / {n}" if standalone else f"2 / {n}")
+    on_stepper = result["keyOnStepper"]
+    assert on_stepper == (f"4 / {n}" if standalone else f"3 / {n}")
+    assert result["keyInTextarea"] == on_stepper  # typing into a text field never steps
+    assert result["keyBack"] == (f"3 / {n}" if standalone else f"2 / {n}")
+    assert result["zoomGrows"] and result["fitRestores"] and result["end"] == f"{n} / {n}"

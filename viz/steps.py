@@ -73,15 +73,30 @@ class BackwardSteps:
         self.captions: list[str] = captions
         self.order: list = order
         self._svgs: list[str] | None = None
+        self._page_svgs: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.frames)
 
     def svgs(self) -> list[str]:
-        """Each frame rendered to SVG text by Graphviz (cached)."""
+        """Each frame rendered to SVG text by Graphviz, its caption below the graph (cached)."""
         if self._svgs is None:
             self._svgs = [_pipe(f, "svg").decode("utf-8") for f in self.frames]
         return self._svgs
+
+    def page_svgs(self) -> list[str]:
+        """Each frame as SVG without its caption, for the page that writes the caption above it.
+
+        The caption hangs below the pinned picture, so leaving it out moves no node.
+        """
+        if self._page_svgs is None:
+            bare = []
+            for f in self.frames:
+                f = f.copy()
+                f.graph_attr.pop("label", None)
+                bare.append(f)
+            self._page_svgs = [_pipe(f, "svg").decode("utf-8") for f in bare]
+        return self._page_svgs
 
     def frame_names(self) -> list[str]:
         """The file name of each frame, as :meth:`write` writes them (numbered from 1, zero-padded).
@@ -114,21 +129,44 @@ class BackwardSteps:
         return written
 
     def html(self, title: str = "Backward pass", standalone: bool = True) -> str:
-        """The stepper page: every frame's SVG inlined, previous/next buttons, arrow keys."""
+        """The stepper: every frame's SVG inlined, previous/next buttons, arrow keys, zoom to fit.
+
+        Keys: arrows, Page Up/Down and space step; Home/End jump; ``+``/``-`` zoom, ``0`` or
+        ``f`` fits the frame to the window (the default, for a projector).  A standalone page
+        listens to keys everywhere on the page; the fragment shown inline in Jupyter
+        (``standalone=False``) only while the stepper has the focus (click it), so typing in a
+        notebook cell never steps it.  Keys typed into inputs and editable text are left alone.
+        """
         uid = f"viz-steps-{next(_counter)}"
         parts = []
-        for k, (svg, caption) in enumerate(zip(self.svgs(), self.captions)):
+        for k, (svg, caption) in enumerate(zip(self.page_svgs(), self.captions)):
             hidden = "" if k == 0 else " hidden"
             parts.append(
                 f'<div class="frame" id="{uid}-frame-{k + 1}" data-step="{k + 1}"{hidden}>'
-                f'<p class="caption">{html.escape(caption)}</p>{_inline_svg(svg, f"{uid}-f{k + 1}-")}</div>'
+                f'<p class="caption">{html.escape(caption)}</p>'
+                f'<div class="picture">{_inline_svg(svg, f"{uid}-f{k + 1}-")}</div></div>'
             )
         n = len(self.frames)
+        keys_on = "document" if standalone else "root"
         body = f"""<div class="viz-steps" id="{uid}" tabindex="0">
+<style>
+#{uid} {{ font-family: Helvetica, Arial, sans-serif; outline: none; }}
+#{uid}:focus-visible {{ box-shadow: 0 0 0 2px #6c8ebf; }}
+#{uid} .controls {{ display: flex; gap: 0.5em; align-items: center; flex-wrap: wrap; margin-bottom: 0.3em; }}
+#{uid} .controls button {{ font-size: 1.25em; padding: 0.15em 0.6em; }}
+#{uid} .counter {{ font-size: 1.4em; min-width: 5em; text-align: center; }}
+#{uid} .caption {{ font-size: 1.6em; margin: 0.2em 0 0.4em; }}
+#{uid} .picture {{ overflow: auto; }}
+#{uid} .picture svg {{ display: block; }}
+</style>
 <div class="controls">
-<button type="button" class="prev" id="{uid}-prev">&#9664; previous</button>
+<button type="button" class="prev" id="{uid}-prev" title="previous step (left arrow)">
+&#9664; previous</button>
 <span class="counter" id="{uid}-counter">1 / {n}</span>
-<button type="button" class="next" id="{uid}-next">next &#9654;</button>
+<button type="button" class="next" id="{uid}-next" title="next step (right arrow)">next &#9654;</button>
+<button type="button" class="zoom-out" id="{uid}-zoom-out" title="smaller (-)">&minus;</button>
+<button type="button" class="fit" id="{uid}-fit" title="fit to the window (f)">fit</button>
+<button type="button" class="zoom-in" id="{uid}-zoom-in" title="larger (+)">+</button>
 </div>
 {"".join(parts)}
 </div>
@@ -137,21 +175,66 @@ class BackwardSteps:
   var root = document.getElementById("{uid}");
   var frames = root.querySelectorAll(".frame");
   var counter = document.getElementById("{uid}-counter");
+  var standalone = {"true" if standalone else "false"};
   var current = 0;
+  var zoom = null;  // null: fit to the window; else a scale of the picture's natural size
+  function size() {{
+    var svg = frames[current].querySelector("svg");
+    if (!svg) {{ return; }}
+    var box = svg.viewBox.baseVal;
+    if (zoom === null) {{
+      var top = svg.parentNode.getBoundingClientRect().top + (standalone ? window.scrollY : 0);
+      var room = standalone ? window.innerHeight - top - 16 : Math.max(300, window.innerHeight * 0.8);
+      var scale = Math.min(root.clientWidth / box.width, Math.max(room, 100) / box.height);
+      svg.style.width = (box.width * scale) + "px";
+    }} else {{
+      svg.style.width = (box.width * zoom) + "px";
+    }}
+    svg.style.height = "auto";
+  }}
   function show(k) {{
     current = Math.max(0, Math.min(frames.length - 1, k));
     for (var i = 0; i < frames.length; i++) {{ frames[i].hidden = (i !== current); }}
     counter.textContent = (current + 1) + " / " + frames.length;
+    size();
   }}
-  document.getElementById("{uid}-prev").addEventListener("click", function () {{ show(current - 1); }});
-  document.getElementById("{uid}-next").addEventListener("click", function () {{ show(current + 1); }});
-  document.addEventListener("keydown", function (ev) {{
-    if (ev.key === "ArrowRight" || ev.key === "ArrowDown") {{
-      show(current + 1); ev.preventDefault();
-    }} else if (ev.key === "ArrowLeft" || ev.key === "ArrowUp") {{
-      show(current - 1); ev.preventDefault();
-    }}
+  function scaleBy(f) {{
+    var svg = frames[current].querySelector("svg");
+    var now = zoom === null ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : zoom;
+    zoom = Math.max(0.1, Math.min(8, now * f));
+    size();
+  }}
+  function fit() {{ zoom = null; size(); }}
+  function click(name, f) {{ document.getElementById("{uid}-" + name).addEventListener("click", f); }}
+  click("prev", function () {{ show(current - 1); }});
+  click("next", function () {{ show(current + 1); }});
+  click("zoom-in", function () {{ scaleBy(1.25); }});
+  click("zoom-out", function () {{ scaleBy(0.8); }});
+  click("fit", fit);
+  root.addEventListener("click", function () {{ root.focus({{preventScroll: true}}); }});
+  function typing(el) {{
+    if (!el || el === root) {{ return false; }}
+    var tag = (el.tagName || "").toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || el.isContentEditable;
+  }}
+  var actions = {{
+    ArrowRight: function () {{ show(current + 1); }}, ArrowDown: function () {{ show(current + 1); }},
+    PageDown: function () {{ show(current + 1); }}, " ": function () {{ show(current + 1); }},
+    ArrowLeft: function () {{ show(current - 1); }}, ArrowUp: function () {{ show(current - 1); }},
+    PageUp: function () {{ show(current - 1); }},
+    Home: function () {{ show(0); }}, End: function () {{ show(frames.length - 1); }},
+    "+": function () {{ scaleBy(1.25); }}, "=": function () {{ scaleBy(1.25); }},
+    "-": function () {{ scaleBy(0.8); }}, "0": fit, f: fit
+  }};
+  {keys_on}.addEventListener("keydown", function (ev) {{
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) {{ return; }}
+    var act = actions[ev.key];
+    if (!act) {{ return; }}
+    act();
+    ev.preventDefault();
+    ev.stopPropagation();  // inline in Jupyter: the notebook must not also act on the key
   }});
+  window.addEventListener("resize", function () {{ if (zoom === null) {{ size(); }} }});
   show(0);
 }})();
 </script>"""
@@ -161,18 +244,18 @@ class BackwardSteps:
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
-.controls {{ margin-bottom: 0.5em; }}
-.controls button {{ font-size: 1.1em; }}
-.caption {{ font-size: 1.2em; }}
-.frame svg {{ max-width: 100%; height: auto; }}
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 0.6em 1em; }}
+h1 {{ font-size: 1.4em; margin: 0.2em 0; }}
+.hint {{ margin: 0.2em 0 0.5em; color: #555; }}
 </style>
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p>Use the buttons or the arrow keys to step through the backward pass.</p>
+<p class="hint">Step with the buttons, the arrow keys or space;
++ and &minus; zoom, f fits the picture to the window.</p>
 {body}
 </body>
 </html>
