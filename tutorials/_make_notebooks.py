@@ -154,7 +154,8 @@ On one side of it the weighted sum exceeds the threshold and the unit fires (sha
 it does not. The weight vector $(w_1, w_2)$ points towards the firing side.
 
 `viz.plots.plot_tlu_line` draws the line, shades the firing side and marks each input filled
-(output 1) or open (output 0).
+(output 1) or open (output 0). For the conjunction the line $3x_1 + 2x_2 = 4$ crosses the axes at
+$x_1 = 4/3$ and $x_2 = 2$, and only the corner $(1, 1)$ lies beyond it.
 """),
     code(r"""
 fig, axes = plt.subplots(1, 2, figsize=(9, 4))
@@ -164,8 +165,10 @@ axes[0].set_title("conjunction  $3x_1 + 2x_2 \\geq 4$")
 axes[1].set_title("implication  $2x_1 - 2x_2 \\geq -1$")
 plt.tight_layout()
 
-# Where does the conjunction's line cross the axes?  3 x1 = 4 and 2 x2 = 4.
-assert np.isclose(4 / 3, 1.3333, atol=1e-4) and 4 / 2 == 2.0
+# The drawn line is the conjunction's undecided set 3 x1 + 2 x2 = 4 (it crosses the axes at
+# x1 = 4/3 and x2 = 2).
+(line,) = [art for art in axes[0].lines if art.get_gid() == "tlu_line"]
+assert np.allclose(np.column_stack(line.get_data()) @ [3, 2], 4)
 # Every corner lies on the side its output says: signed distance to the line >= 0 <=> y = 1.
 for unit in (conjunction, implication):
     w = np.array([v.data for v in unit.w])
@@ -383,8 +386,10 @@ print(f"best accuracy of 20,000 linear scores: {accuracy.max():.2f}; weights {la
 assert accuracy.max() == 0.75                          # never all four
 """),
     md(r"""
-Three out of four is the best possible: every line leaves at least one point on the wrong side. The
-plot shows the best of our random lines and the point it gets wrong.
+Three out of four is the best possible: every line leaves at least one point on the wrong side (the
+proof in notebook 2 for the biconditional works for XOR too: XOR is its negation, the same two
+diagonals with the labels swapped). The plot shows the best of our random lines and the point it gets
+wrong.
 """),
     code(r"""
 best_score = lambda P: P @ lambdas[best, :2] + lambdas[best, 2]   # noqa: E731
@@ -513,6 +518,9 @@ $$
 = \text{sigmoid}(x)\,\big(1 - \text{sigmoid}(x)\big).
 $$
 
+(The slide's second line has $(1 - e^{-x})$ where $(1 + e^{-x})$ belongs; it is multiplied by 0, so the
+result is the same.)
+
 So once the forward pass has computed $y = \text{sigmoid}(s)$, the derivative costs one multiplication:
 $y' = y(1-y)$. The lecture writes it $y'$. Let us check it three ways at many points: the engine's
 `backward()`, the formula $y(1-y)$, and a central finite difference
@@ -582,6 +590,9 @@ unit $j$ is written $w_{jk}$:
 
 The example: input $(x_1, x_2) = (1, 0)$, target $t = 1$, learning rate $\mu = 10$, error
 $E = \frac12 (t - y)^2$.
+
+The lecture uses the letter $E$ twice: for the hidden unit $E$ and for the error $E$. The code keeps
+them apart: the unit's sum and output are `s_E` and `h_E`, the error is `ex.error`.
 """),
     code(setup("graphviz")),
     code(r"""
@@ -1078,8 +1089,10 @@ The derivative is the limit of a difference quotient. With a small $\varepsilon$
 * central difference: $f'(x) \approx \dfrac{f(x + \varepsilon) - f(x - \varepsilon)}{2\varepsilon}$,
   error of order $\varepsilon^2$.
 
-Smaller is not always better: below about $10^{-6}$ the subtraction of two nearly equal floats loses
-digits, and the error grows again. Let us see it on $f(x) = x \cdot \text{sigmoid}(x)$ at $x = 0.5$.
+Smaller is not always better: for a tiny $\varepsilon$ the two function values are nearly equal
+floats, their difference keeps only a few correct digits, and the error grows again. Let us see it on
+$f(x) = x \cdot \text{sigmoid}(x)$ at $x = 0.5$ (the plot reads from large $\varepsilon$ on the left
+to tiny on the right).
 """),
     code(r"""
 def f(x):
@@ -1102,9 +1115,19 @@ ax.legend()
 ax.invert_xaxis()
 
 best = min(central_err)
+best_eps = {"forward": epsilons[np.argmin(forward_err)], "central": epsilons[np.argmin(central_err)]}
+print("most accurate epsilon:", {k: f"{v:.0e}" for k, v in best_eps.items()})
 assert best < 1e-10                                    # central differences get ~10 digits right
-assert min(forward_err) > best                         # ... and beat forward differences
+assert min(forward_err) > 100 * best                   # ... and beat forward differences
 assert central_err[0] > 1e-4                           # eps = 0.1 is too coarse
+assert 1e-7 <= best_eps["central"] <= 1e-4 and 1e-10 <= best_eps["forward"] <= 1e-6
+assert central_err[-1] > 1000 * best                   # eps = 1e-12 is far too small
+"""),
+    md(r"""
+The central difference is best near $\varepsilon = 10^{-5}$ (an error of a few $10^{-12}$ here), the
+forward one near $10^{-8}$ and about a thousand times worse. Below those the rounding error of the
+subtraction, about $10^{-16}/\varepsilon$, takes over. `gradcheck` therefore uses central differences
+with $\varepsilon = 10^{-6}$.
 """),
     md(r"""
 ## `gradcheck`
@@ -1198,7 +1221,8 @@ NOTEBOOKS["08-vectorised-tensors"] = [
 # 8. Vectorised tensors
 
 The scalar engine makes one graph node per number. That is ideal for seeing every step, and hopeless
-for real data: a layer of 200 units on a batch of 100 examples is millions of Python objects.
+for real data: a layer of 200 units on a batch of 100 examples needs $200 \times 200 \times 100$ = 4 million
+multiplications, each one done by the Python interpreter.
 `autograd_nn.Tensor` records whole arrays instead: one node per *operation on an array*, with numpy
 doing the arithmetic. The graph protocol is the same, so backward, gradient checking and the diagrams
 work for both.
@@ -1297,7 +1321,8 @@ print(f"accuracy: train {train_acc:.3f}, test {test_acc:.3f}")
 assert test_acc > 0.9
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-plot_loss_curve(history, ax=axes[0], title="cross-entropy per epoch")
+plot_loss_curve(history, ax=axes[0], ylabel="cross-entropy (mean per example)",
+                title="training loss per epoch")
 plot_confusion_matrix(y_test, predict(model, X_test), ax=axes[1], title=f"{name}: test set")
 plt.tight_layout()
 """),
