@@ -350,6 +350,59 @@ def pos_of(source, node_id):
     return float(m.group(1)), float(m.group(2))
 
 
+def weight_label(source, edge):
+    m = re.search(rf"^\t+{re.escape(edge)}_label \[label=<(.*?)> ", source, re.M)
+    return m and m.group(1)
+
+
+def label_boxes(source):
+    """{edge id: (x, y, half width, half height)} of the weight labels, in inches."""
+    from viz.network import _label_size
+
+    boxes = {}
+    for m in re.finditer(r"^\t+(\S+)_label \[label=<(.*?)> .*pos=\"(-?[\d.]+),(-?[\d.]+)!\"", source, re.M):
+        boxes[m.group(1)] = (float(m.group(3)), float(m.group(4)), *_label_size(m.group(2)))
+    return boxes
+
+
+def networks():
+    from autograd_nn.lecture import train_xor
+    from autograd_nn.nn import MLP
+
+    return {
+        "lecture": worked_example().model,
+        "trained": train_xor()[0],
+        "3-4-4-2": MLP(3, [4, 4, 2], seed=0),
+    }
+
+
+@pytest.mark.parametrize("name", ["lecture", "trained", "3-4-4-2"])
+def test_weight_labels_sit_on_their_arrows_apart_from_each_other_and_the_units(name):
+    model = networks()[name]
+    source = viz.draw_network(model).source
+    units = {}
+    for m in re.finditer(r'^\t+(\S+) \[.*pos="(-?[\d.]+),(-?[\d.]+)!"', source, re.M):
+        if not m.group(1).endswith("_label"):
+            units[m.group(1)] = (float(m.group(2)), float(m.group(3)))
+    boxes = label_boxes(source)
+    arrows = {edge_id(a): (t, h) for t, h, a in dot_edges(source) if not edge_id(a).startswith("out_")}
+    assert boxes.keys() == arrows.keys()
+    radius = viz.network.UNIT_WIDTH / 2
+    for eid, (x, y, hw, hh) in boxes.items():
+        (tx, ty), (hx, hy) = units[arrows[eid][0]], units[arrows[eid][1]]
+        # on the arrow: the centre is on the segment from tail to head
+        cross = (hx - tx) * (y - ty) - (hy - ty) * (x - tx)
+        assert abs(cross) / math.hypot(hx - tx, hy - ty) < 0.01, eid
+        assert min(tx, hx) - 1e-6 <= x <= max(tx, hx) + 1e-6
+        for ux, uy in units.values():  # clear of every unit circle
+            dx, dy = max(abs(ux - x) - hw, 0.0), max(abs(uy - y) - hh, 0.0)
+            assert math.hypot(dx, dy) >= radius, (eid, ux, uy)
+    items = list(boxes.items())
+    for i, (a, (x1, y1, w1, h1)) in enumerate(items):
+        for b, (x2, y2, w2, h2) in items[i + 1 :]:
+            assert abs(x1 - x2) >= w1 + w2 or abs(y1 - y2) >= h1 + h2, (a, b)
+
+
 def test_network_diagram_is_the_lecture_picture():
     ex = worked_example()
     dot = viz.draw_network(ex.model)
@@ -365,10 +418,10 @@ def test_network_diagram_is_the_lecture_picture():
     edges = {edge_id(a): (t, h, a) for t, h, a in dot_edges(source)}
     for name, p in ex.model.named_parameters():
         tail, head, a = edges[name]
-        assert head == name[2] and attr(a, "headlabel") == f"<{p.data:.2f}>"
+        assert head == name[2] and weight_label(source, name) == f"{p.data:.2f}"
     assert edges["w_DA"][0] == "x1" and edges["w_DC"][0] == "bias1" and edges["w_GD"][0] == "D"
     named = viz.draw_network(ex.model, weights="name").source
-    assert "headlabel=<w_GE>" in named
+    assert weight_label(named, "w_GE") == "w_GE"
     with pytest.raises(ValueError, match="weights"):
         viz.draw_network(ex.model, weights="colour")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import graphviz
 
 from ._sketch import FONT
@@ -17,9 +19,12 @@ from ._util import (
     id_part,
 )
 
-__all__ = ["WEIGHT_MODES", "X_STEP", "Y_STEP", "draw_network"]
+__all__ = ["LABEL_FONTSIZE", "UNIT_WIDTH", "WEIGHT_MODES", "X_STEP", "Y_STEP", "draw_network"]
+__all__ += ["place_weight_labels"]
 
 X_STEP = 2.6  # inches between layers
+UNIT_WIDTH = 0.85  # inches, the diameter of a unit
+LABEL_FONTSIZE = 10
 Y_STEP = 1.25  # inches between units of a layer
 WEIGHT_MODES = ("value", "name", "both", "none")
 
@@ -92,7 +97,10 @@ def draw_network(
     Inputs ``x1, x2, ...`` are on the left (x1 above x2), each layer is a column of circles named
     after its neurons with the activation written inside, each layer's bias unit sits below the
     units feeding it, and every weight is written on its arrow near the arrow head
-    (``weights="value"``, ``"name"``, ``"both"`` or ``"none"``), so crossing arrows stay readable.
+    (``weights="value"``, ``"name"``, ``"both"`` or ``"none"``), so crossing arrows stay readable:
+    each label is a small white-backed node pinned on its arrow (id ``<edge id>_label``, class
+    ``weight-label``), as near the head as it fits without touching another label or a unit
+    (see :func:`place_weight_labels`).
     Unit names follow the weight labels when they read ``w_<to><from>`` (the slides' A, B, bias
     C, D, E, bias F, G), else ``input_names`` or x1, x2, ... .  Positions are pinned (Graphviz's
     ``neato`` engine), so the picture is the same every time.
@@ -105,7 +113,7 @@ def draw_network(
         >>> from types import SimpleNamespace as NS
         >>> n = NS(w=[Value(1.0, label="w_DA")], b=Value(0.5, label="w_DC"), activation="sigmoid", name="D")
         >>> dot = draw_network(NS(layers=[NS(neurons=[n])]))
-        >>> dot.engine, 'headlabel=<1.00>' in dot.source
+        >>> dot.engine, "w_DA_label [label=<1.00>" in dot.source
         ('neato', True)
     """
     layers = _check_model(model)
@@ -156,15 +164,20 @@ def draw_network(
             "fontsize": "14",
             "shape": "circle",
             "fixedsize": "true",
-            "width": "0.85",
+            "width": str(UNIT_WIDTH),
         },
-        edge_attr={"fontname": FONT, "arrowsize": "0.7", "labelfontsize": "10", "labeldistance": "2.6"},
+        edge_attr={"fontname": FONT, "arrowsize": "0.7"},
     )
 
     def column_y(count: int, k: int) -> float:
         return (count - 1) / 2 * Y_STEP - k * Y_STEP
 
-    def pos(col: int, y: float) -> str:
+    centre: dict[str, tuple[float, float]] = {}  # unit id -> (x, y) in inches
+    labels: list[dict] = []  # weight labels, placed once every unit has its place
+
+    def pos(col: float, y: float, unit: str | None = None) -> str:
+        if unit is not None:
+            centre[unit] = (col * X_STEP, y)
         return f"{col * X_STEP:.3f},{y:.3f}!"
 
     # inputs, top to bottom: x1 above x2
@@ -183,7 +196,7 @@ def draw_network(
             style="filled",
             fillcolor="#d5e8d4",
             color="#82b366",
-            pos=pos(0, column_y(nin, k)),
+            pos=pos(0, column_y(nin, k), input_ids[k]),
         )
 
     prev_ids = input_ids
@@ -205,7 +218,7 @@ def draw_network(
                 style="filled,dashed",
                 fillcolor="#f5f5f5",
                 color="#999999",
-                pos=pos(li, column_y(count_prev, count_prev - 1) - Y_STEP),
+                pos=pos(li, column_y(count_prev, count_prev - 1) - Y_STEP, bias_id),
             )
         count = len(layer.neurons)
         for j, n in enumerate(layer.neurons):
@@ -218,7 +231,7 @@ def draw_network(
                 style="filled",
                 fillcolor="#dae8fc",
                 color="#6c8ebf",
-                pos=pos(li + 1, column_y(count, j)),
+                pos=pos(li + 1, column_y(count, j), nid),
             )
             sources = list(zip(prev_ids, n.w))
             if getattr(n, "b", None) is not None:
@@ -231,9 +244,9 @@ def draw_network(
                 if weights == "both":
                     text = f"{lab} = {fmt(w.data, decimals)}" if lab else fmt(w.data, decimals)
                 if text:
-                    attrs["headlabel"] = f"<{esc(text)}>"
                     # Negative weights in red, as a lecturer would underline them.
-                    attrs["labelfontcolor"] = "#b85450" if w.data < 0 else "#1f4e79"
+                    colour = "#b85450" if w.data < 0 else "#1f4e79"
+                    labels.append({"edge": eid, "tail": tail, "head": nid, "text": text, "colour": colour})
                 if tail == bias_id:
                     attrs["style"] = "dashed"
                 g.edge(tail, nid, **attrs)
@@ -250,4 +263,98 @@ def draw_network(
             pos=pos(last + 0.6, column_y(len(prev_ids), j)),
         )
         g.edge(nid, oid, id=f"out_{oid}")
+
+    # Each weight is a small white-backed label pinned on its own arrow, as near the arrow head as
+    # it fits without touching another label or a unit, and where possible off other arrows.
+    for item, (x, y) in zip(labels, place_weight_labels(labels, centre)):
+        lid = ids.take(f"{item['edge']}_label")
+        g.node(
+            lid,
+            id=lid,
+            label=f"<{esc(item['text'])}>",
+            shape="box",
+            style="filled",
+            fillcolor="white",
+            color="white",
+            penwidth="0",
+            fixedsize="false",
+            width="0",
+            height="0",
+            margin="0.03,0.01",
+            fontsize=str(LABEL_FONTSIZE),
+            fontcolor=item["colour"],
+            pos=f"{x:.3f},{y:.3f}!",
+            **{"class": "weight-label"},
+        )
     return g
+
+
+def _label_size(text: str) -> tuple[float, float]:
+    """Half width and half height in inches of a weight label (Helvetica, a little generous)."""
+    return (0.58 * LABEL_FONTSIZE * len(text) / 72 + 0.08) / 2, (1.2 * LABEL_FONTSIZE / 72 + 0.03) / 2
+
+
+def _segment_hits_box(p, q, box) -> bool:
+    """Whether the segment p-q passes through the axis-aligned box (cx, cy, hw, hh) (Liang-Barsky)."""
+    cx, cy, hw, hh = box
+    t0, t1 = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for d, lo, hi, start in ((dx, cx - hw, cx + hw, p[0]), (dy, cy - hh, cy + hh, p[1])):
+        if d == 0.0:
+            if not lo <= start <= hi:
+                return False
+            continue
+        a, b = (lo - start) / d, (hi - start) / d
+        a, b = min(a, b), max(a, b)
+        t0, t1 = max(t0, a), min(t1, b)
+        if t0 > t1:
+            return False
+    return True
+
+
+def place_weight_labels(labels, centre) -> list[tuple[float, float]]:
+    """Where each weight label goes (inches): on its arrow, collision-free where possible.
+
+    Labels are placed one after another; each tries points along its arrow from just behind
+    the arrow head back towards the tail and takes the first one that overlaps no label placed
+    so far and no unit, preferring points that cover no other arrow.  Labels of the arrows
+    into one neuron so end up staggered along their arrows instead of piled up at the neuron.
+
+    Example:
+        >>> centre = {"a": (0.0, 0.0), "b": (0.0, -1.0), "n": (2.6, 0.0)}
+        >>> labels = [{"tail": "a", "head": "n", "text": "1.00"}, {"tail": "b", "head": "n", "text": "2.00"}]
+        >>> [(round(x, 2), round(y, 2)) for x, y in place_weight_labels(labels, centre)]
+        [(1.81, 0.0), (1.85, -0.29)]
+    """
+    radius = UNIT_WIDTH / 2
+    units = list(centre.values())
+    segments = [(centre[it["tail"]], centre[it["head"]]) for it in labels]
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for k, item in enumerate(labels):
+        (tx, ty), (hx, hy) = segments[k]
+        length = max(((tx - hx) ** 2 + (ty - hy) ** 2) ** 0.5, 1e-9)
+        ux, uy = (tx - hx) / length, (ty - hy) / length  # from the head back towards the tail
+        hw, hh = _label_size(item["text"])
+        along = hw * abs(ux) + hh * abs(uy)  # the label's half extent along its arrow
+        start, stop = radius + 0.16 + along, length - radius - along
+        best = None
+        steps = max(1, int((stop - start) / 0.05) + 1)
+        for i in range(steps):
+            d = start + i * 0.05
+            box = (hx + ux * d, hy + uy * d, hw, hh)
+            cx, cy = box[0], box[1]
+            hard = sum(
+                abs(cx - b[0]) < hw + b[2] + 0.02 and abs(cy - b[1]) < hh + b[3] + 0.02 for b in placed
+            )
+            hard += sum(
+                math.hypot(max(abs(ox - cx) - hw, 0.0), max(abs(oy - cy) - hh, 0.0)) < radius + 0.03
+                for ox, oy in units
+            )
+            crossing = sum(_segment_hits_box(p, q, box) for j, (p, q) in enumerate(segments) if j != k)
+            key = (hard, crossing, i)
+            if best is None or key < best[0]:
+                best = (key, box)
+        placed.append(best[1])
+        out.append(best[1][:2])
+    return out
