@@ -517,3 +517,17 @@ def test_viz_render_stays_the_function_after_its_module_is_imported():
     importlib.import_module("viz.render")
     assert callable(viz.render) and viz.render.__name__ == "render"
     assert viz.paths.PATH_COLOURS and viz.draw_graph.__module__ == "viz.graph"
+
+
+def test_network_of_a_tensor_model_is_drawn_through_its_scalar_mlp():
+    from autograd_nn.nn import Linear, Sequential, Tanh
+
+    model = Sequential(Linear(2, 3, seed=0), Tanh(), Linear(3, 1, seed=1))
+    source = viz.draw_network(model).source
+    first = model[0].weight.data  # (in, out): weight[i, j] joins input i to neuron j
+    labels = re.findall(r"^\t+\S+_label \[label=<(.*?)> ", source, re.M)
+    assert len(labels) == 3 * 3 + 4  # 2 weights + bias into 3 neurons, 3 + bias into the output
+    assert f"{first[1, 2]:.2f}".replace("-0.00", "0.00") in labels
+    assert source.count("tanh") == 3 and "linear" in source
+    with pytest.raises(TypeError, match="draw_network.*Tanh.*Linear"):
+        viz.draw_network(Sequential(Linear(2, 3, seed=0), Tanh(), Tanh()))

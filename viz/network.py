@@ -30,6 +30,7 @@ WEIGHT_MODES = ("value", "name", "both", "none")
 
 
 def _check_model(model) -> list:
+    """The layers of ``model`` (a tensor model converted first), or ``TypeError`` naming it."""
     from autograd_nn import Value
 
     if isinstance(model, Value) or hasattr(model, "parents"):
@@ -37,6 +38,7 @@ def _check_model(model) -> list:
             f"draw_network: got a graph node ({describe(model)}); draw_network draws a model "
             f"(an MLP), viz.draw_graph(node) draws a computation graph"
         )
+    model = _scalar_model(model)
     layers = getattr(model, "layers", None)
     ok = isinstance(layers, (list, tuple)) and len(layers) > 0
     if ok:
@@ -51,9 +53,31 @@ def _check_model(model) -> list:
     if not ok:
         raise TypeError(
             f"draw_network: expected a scalar MLP (model.layers[i].neurons[j] with .w and .b, as "
-            f"autograd_nn.nn.MLP), got {describe(model)}"
+            f"autograd_nn.nn.MLP) or a tensor Sequential of Linear and activation layers, got "
+            f"{describe(model)}"
         )
     return list(layers)
+
+
+def _scalar_model(model):
+    """A tensor model (``Sequential`` of ``Linear`` and activation layers, or one ``Linear``) as
+    the scalar MLP with its weights, which the diagram reads neuron by neuron; anything else as it is.
+    """
+    try:
+        from autograd_nn.nn.tensor_layers import Linear, Sequential
+    except ImportError:  # the tensor engine is optional to the diagrams
+        return model
+    if not isinstance(model, (Sequential, Linear)):
+        return model
+    from autograd_nn.nn.convert import tensor_to_mlp
+
+    try:
+        return tensor_to_mlp(model)
+    except TypeError as err:
+        raise TypeError(
+            f"draw_network: the tensor model {type(model).__name__} has no scalar MLP counterpart to "
+            f"draw ({err}); draw_network draws Linear layers each followed by at most one activation"
+        ) from err
 
 
 def _label(v) -> str:
@@ -104,6 +128,9 @@ def draw_network(
     Unit names follow the weight labels when they read ``w_<to><from>`` (the slides' A, B, bias
     C, D, E, bias F, G), else ``input_names`` or x1, x2, ... .  Positions are pinned (Graphviz's
     ``neato`` engine), so the picture is the same every time.
+
+    ``model`` is a scalar :class:`~autograd_nn.nn.MLP` or a tensor ``Sequential`` of ``Linear``
+    and activation layers (drawn through ``MLP.from_tensor``, with the same weights).
 
     Node ids: ``x1``... for inputs, the neuron name (``D``) for neurons, ``bias1``... for bias
     units, ``y1``... for outputs; edge ids are the weight labels (``w_DA``).
