@@ -6,6 +6,7 @@ Tests that need Graphviz's ``dot`` skip when it is missing, except under CI=true
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -471,3 +472,45 @@ def test_stepper_in_headless_chromium(needs_dot, tmp_path, standalone):
     assert result["keyInTextarea"] == on_stepper  # typing into a text field never steps
     assert result["keyBack"] == (f"3 / {n}" if standalone else f"2 / {n}")
     assert result["zoomGrows"] and result["fitRestores"] and result["end"] == f"{n} / {n}"
+
+
+def curve_points(d: str) -> list[tuple[float, float]]:
+    """Points along an SVG path of the form "M x,y C x,y x,y x,y ..." (cubic Beziers sampled)."""
+    nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    pts = list(zip(nums[0::2], nums[1::2]))
+    out = [pts[0]]
+    for k in range(0, len(pts) - 3, 3):
+        p0, p1, p2, p3 = pts[k : k + 4]
+        for i in range(1, 17):
+            t = i / 16
+            a, b, c, e = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            out.append(tuple(a * p0[j] + b * p1[j] + c * p2[j] + e * p3[j] for j in (0, 1)))
+    return out
+
+
+def test_each_edge_label_is_nearest_its_own_edge_or_drawn_with_a_line_to_it(needs_dot):
+    ex = worked_example()
+    svg = svg_of(viz.draw_graph(ex.error, model=ex.model))
+    edges = {g.get("id"): g for g in groups(svg, "edge")}
+    curves = {eid: curve_points(g.find(f"{SVG}path").get("d")) for eid, g in edges.items()}
+    labelled = 0
+    for eid, g in edges.items():
+        text = g.find(f"{SVG}text")
+        if text is None:
+            continue
+        labelled += 1
+        # the text's middle: HTML-like labels are written from their left end, at their baseline
+        half = 0.55 * float(text.get("font-size")) * len("".join(text.itertext())) / 2
+        shift = {"start": half, "end": -half}.get(text.get("text-anchor"), 0.0)
+        x, y = float(text.get("x")) + shift, float(text.get("y")) - 3.5
+
+        def dist(points, x=x, y=y):
+            return min(math.hypot(px - x, py - y) for px, py in points)
+
+        own = dist(curves[eid])
+        nearest_other = min(dist(pts) for k, pts in curves.items() if k != eid)
+        decorated = g.find(f"{SVG}polyline") is not None
+        assert own < nearest_other or decorated, eid
+    assert labelled == sum(len(n.parents) for n in topological_order(ex.error))
+    # the weighted sum of G: the labels of h_D and h_E were placed by the other edges
+    assert edges["e_s_G_1"].find(f"{SVG}polyline") is not None

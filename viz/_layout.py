@@ -192,3 +192,58 @@ def natural_key(text: str):
         ['L0.N1', 'L0.N2', 'L0.N10']
     """
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)]
+
+
+def spline_points(pos: str, per_segment: int = 8) -> list[tuple[float, float]]:
+    """Points along an edge's spline as Graphviz writes it (``e,x,y p0 p1 p2 p3 ...``).
+
+    Example:
+        >>> spline_points("e,10,0 0,0 3,0 6,0 9,0", per_segment=3)
+        [(0.0, 0.0), (3.0, 0.0), (6.0, 0.0), (9.0, 0.0), (10.0, 0.0)]
+    """
+    pts, ends = [], []
+    for part in pos.split():
+        xy = part.split(",")
+        if xy[0] in ("e", "s"):
+            ends.append((float(xy[1]), float(xy[2])))
+        else:
+            pts.append((float(xy[0]), float(xy[1])))
+    out = [pts[0]] if pts else []
+    for k in range(0, len(pts) - 3, 3):
+        p0, p1, p2, p3 = pts[k : k + 4]
+        for i in range(1, per_segment + 1):
+            t = i / per_segment
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            out.append(
+                (a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1])
+            )
+    return out + ends
+
+
+def ambiguous_labels(layout: Layout, labelled) -> set[str]:
+    """Ids of the edges in ``labelled`` whose label's centre is as near another edge as its own.
+
+    A reader takes a label for the line nearest to it; such a label gets a line to its own
+    edge (``decorate``), so nobody reads it as another edge's derivative.
+
+    Example:
+        >>> lay = Layout({}, {"a": {"pos": "0,0 10,0 20,0 30,0", "lp": "15,8"},
+        ...                   "b": {"pos": "0,12 10,12 20,12 30,12", "lp": "15,30"}})
+        >>> sorted(ambiguous_labels(lay, ["a", "b"]))
+        ['a']
+    """
+    curves = {eid: spline_points(a["pos"], 16) for eid, a in layout.edges.items() if "pos" in a}
+    found = set()
+    for eid in labelled:
+        attrs = layout.edges.get(eid, {})
+        if "lp" not in attrs or eid not in curves:
+            continue
+        x, y = _floats(attrs["lp"])[:2]
+
+        def dist(points, x=x, y=y):
+            return min(((px - x) ** 2 + (py - y) ** 2) ** 0.5 for px, py in points)
+
+        own = dist(curves[eid])
+        if any(dist(pts) <= own + 6.0 for k, pts in curves.items() if k != eid):
+            found.add(eid)
+    return found

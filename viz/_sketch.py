@@ -19,7 +19,16 @@ import numpy as np
 
 from autograd_nn.graph import topological_order
 
-from ._layout import PINNED_NOTE, UNPINNED_NOTE, Layout, PinnedDigraph, dot_layout, natural_key, order_score
+from ._layout import (
+    PINNED_NOTE,
+    UNPINNED_NOTE,
+    Layout,
+    PinnedDigraph,
+    ambiguous_labels,
+    dot_layout,
+    natural_key,
+    order_score,
+)
 from ._util import IdMaker, esc, fmt, id_part, is_tensor_node, op_text, op_word
 
 ROLE_COLOURS = {
@@ -35,6 +44,7 @@ ROLE_BORDERS = {
     "loss": "#b85450",
 }
 FONT = "Helvetica"
+EDGE_FONTSIZE = 10
 
 
 @dataclass
@@ -269,6 +279,12 @@ def build_sketch(
     sketch.orders = orders
     if pin:
         sketch.layout = pin_layout(sketch)
+        if sketch.layout is not None:
+            ambiguous = ambiguous_labels(sketch.layout, [e.id for e in sketch.edges if e.attrs.get("label")])
+            for e in sketch.edges:
+                if e.id in ambiguous:
+                    # a line from the label to its own edge: the label was placed nearer another one
+                    e.attrs["decorate"] = "true"
     return sketch
 
 
@@ -451,7 +467,7 @@ def to_digraph(sketch: Sketch, name: str = "computation_graph") -> graphviz.Digr
         name=name,
         graph_attr=graph_attrs,
         node_attr={"fontname": FONT, "fontsize": "12"},
-        edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.6"},
+        edge_attr={"fontname": FONT, "fontsize": str(EDGE_FONTSIZE), "arrowsize": "0.6"},
     )
     if lay is None:
         g = graphviz.Digraph(comment=UNPINNED_NOTE if name != "layout" else None, **common)
