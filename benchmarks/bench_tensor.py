@@ -5,7 +5,10 @@ and plain SGD (lr 0.1) in float32, from the same initial weights in every librar
 in the same order (no shuffling), so that the losses after one epoch must agree.  Compared in
 the same run:
 
-* ``numpy``: the forward and backward written out by hand, the floor for any numpy engine;
+* ``numpy``: the forward and backward written out by hand, in place wherever a careful numpy
+  programmer would write them so (bias add, tanh, the softmax turned into its own gradient,
+  tanh's derivative in the spent activation, the SGD update): the floor for any numpy engine,
+  which must keep every node's value and so cannot overwrite activations;
 * ``autograd_nn``: ``nn.Sequential`` of ``nn.Linear``/``nn.Tanh``, ``tensor_losses.cross_entropy``
   and ``optim.SGD``, exactly as a user writes it;
 * ``torch``: PyTorch CPU (``torch==2.13.0``) with ``torch.optim.SGD``;
@@ -14,6 +17,11 @@ the same run:
 numpy's BLAS (through threadpoolctl) and torch are pinned to the same number of threads.  Each
 epoch is timed ``--repeats`` times and the median reported, with its ratio to numpy.  Targets
 (issue 4): mini-batch 32 at most 1.25x numpy, full batch at most 1.05x.
+
+The full batch is sensitive to the state of the C heap, which all engines in the process share:
+when freed activation-sized arrays (about 1 MB each) are handed back to the operating system,
+every new one costs page faults, which on a virtual machine can make numpy's own epoch 1.5x
+slower.  The engines run interleaved in one process, so each sees the same heap.
 
 Run: ``python -m benchmarks.bench_tensor [--repeats 7] [--threads 1]``.
 """
@@ -57,46 +65,66 @@ def batches(n: int, size: int):
 
 
 def numpy_engine(x, y, weights, batch_size):
+    """The forward and backward written out by hand, as a careful numpy programmer would.
+
+    Every temporary that is not needed again is reused in place: the bias is added into the
+    product, tanh and exp write over their input, the softmax becomes its own gradient
+    (p - onehot) / n, and tanh's derivative 1 - h² is formed in the activation's buffer once
+    the activation has been used.  Nothing is preallocated across steps.
+    """
     P = [w.copy() for w in weights]
+    slices = batches(len(x), batch_size)
+    losses = []
 
     def forward(xb):
         W1, b1, W2, b2, W3, b3 = P
-        h1 = np.tanh(xb @ W1 + b1)
-        h2 = np.tanh(h1 @ W2 + b2)
-        return h1, h2, h2 @ W3 + b3
-
-    losses = []
+        h1 = xb @ W1
+        h1 += b1
+        np.tanh(h1, out=h1)
+        h2 = h1 @ W2
+        h2 += b2
+        np.tanh(h2, out=h2)
+        z = h2 @ W3
+        z += b3
+        return h1, h2, z
 
     def epoch():
-        for s in batches(len(x), batch_size):
+        W1, b1, W2, b2, W3, b3 = P
+        for s in slices:
             xb, yb = x[s], y[s]
-            W1, b1, W2, b2, W3, b3 = P
             h1, h2, z = forward(xb)
             # Softmax cross-entropy: the loss (which any training loop reports) and its gradient.
             n = len(yb)
             rows = np.arange(n)
-            z = z - z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            s = e.sum(axis=1, keepdims=True)
-            losses.append((np.log(s[:, 0]) - z[rows, yb]).mean())
-            dz = e / s
-            dz[rows, yb] -= 1
-            dz /= n
+            z -= z.max(axis=1, keepdims=True)
+            picked = z[rows, yb]
+            e = np.exp(z, out=z)
+            total = e.sum(axis=1)
+            losses.append((np.log(total) - picked).mean())
+            e /= total[:, None]
+            e[rows, yb] -= 1.0
+            e *= 1.0 / n  # dz; a Python float keeps float32
+            dz = e
             dW3 = h2.T @ dz
             db3 = dz.sum(axis=0)
-            da2 = (dz @ W3.T) * (1 - h2 * h2)
+            da2 = dz @ W3.T
+            h2 *= h2  # h2 is used up: 1 - h2² in its place
+            np.subtract(1.0, h2, out=h2)
+            da2 *= h2
             dW2 = h1.T @ da2
             db2 = da2.sum(axis=0)
-            da1 = (da2 @ W2.T) * (1 - h1 * h1)
+            da1 = da2 @ W2.T
+            h1 *= h1
+            np.subtract(1.0, h1, out=h1)
+            da1 *= h1
             dW1 = xb.T @ da1
             db1 = da1.sum(axis=0)
             for p_, g in zip(P, (dW1, db1, dW2, db2, dW3, db3)):
-                p_ -= LR * g
+                g *= LR  # the gradients are ours: scale in place, no temporary
+                p_ -= g
 
     def loss():
-        z = forward(x)[2].astype(np.float64)
-        z -= z.max(axis=1, keepdims=True)
-        return float((np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y]).mean())
+        return _full_loss(forward(x)[2], y)
 
     return epoch, loss
 
