@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 import weakref
 
 import numpy as np
@@ -79,9 +80,13 @@ def sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
     )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape) if lead else g
+    if not axes:
+        return g.reshape(shape)
+    # The sum is written straight into an array of the target shape: a fresh array, not a
+    # reshaped view, which a leaf can keep as its .grad without copying it once more.
+    out = np.empty(shape, dtype=g.dtype)
+    np.add.reduce(g, axis=axes, keepdims=True, out=out.reshape((1,) * lead + shape))
+    return out
 
 
 # -- building nodes ------------------------------------------------------------------------------
@@ -204,7 +209,14 @@ class Function:
     ``forward(*arrays, *params)`` returns ``(output, ctx)``, where ``ctx`` is whatever the
     backward needs (``None`` when the parents' data suffice).  ``backward(ctx, g, parents)``
     returns one gradient per parent, of that parent's shape, or ``None`` for a parent that does
-    not require grad (so no work is wasted on, say, the input batch of a network).
+    not require grad (so no work is wasted on, say, the input batch of a network).  Each
+    gradient is ``g`` itself, a view of it, or a fresh array returned for that parent only: the
+    engine takes a fresh array as its own and may update it in place later.
+
+    An op may also define ``backward_into(ctx, g, parents, g_is_free)``, the same vjp for a
+    backward pass that frees the graph: ``ctx`` is never used again, so the vjp may overwrite
+    the arrays in it, and when ``g_is_free`` it may overwrite ``g`` too (no one else holds it).
+    That is how the engine saves the temporary arrays a hand-written numpy loop saves.
 
     Example:
         >>> import numpy as np
@@ -223,6 +235,7 @@ class Function:
     """
 
     name = ""
+    backward_into = None  # optional: see the class docstring
 
     @staticmethod
     def forward(*args):  # pragma: no cover - every operation defines its own
@@ -371,6 +384,10 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g, parents):
         return (-g,)
+
+    @staticmethod
+    def backward_into(ctx, g, parents, g_is_free):
+        return (np.negative(g, out=g) if g_is_free else -g,)
 
 
 class MatMul(Function):
@@ -641,6 +658,13 @@ class Exp(Function):
     def backward(out, g, parents):
         return (g * out,)
 
+    @staticmethod
+    def backward_into(out, g, parents, g_is_free):
+        if g_is_free and g.dtype == out.dtype:
+            g *= out
+            return (g,)
+        return (g * out,)
+
 
 class Log(Function):
     """log a (negative a raises ``ValueError``); vjp: g / a."""
@@ -737,6 +761,18 @@ class Tanh(Function):
         d *= g
         return (d,)
 
+    @staticmethod
+    def backward_into(out, g, parents, g_is_free):
+        if not g_is_free or g.dtype != out.dtype:
+            return Tanh.backward(out, g, parents)
+        # 1 - tanh² in a scratch array, then into g: no array of the activation's size is
+        # allocated (a hand-written loop overwrites the activation instead, which the graph keeps).
+        d = _scratch(out.shape, out.dtype)
+        np.multiply(out, out, out=d)
+        np.subtract(1, d, out=d)
+        g *= d
+        return (g,)
+
 
 class Sigmoid(Function):
     """σ(a) = 1 / (1 + e^-a), stable; vjp: g·σ(1 - σ), from the saved output."""
@@ -754,6 +790,38 @@ class Sigmoid(Function):
         d *= out
         d *= g
         return (d,)
+
+    @staticmethod
+    def backward_into(out, g, parents, g_is_free):
+        if not g_is_free or g.dtype != out.dtype:
+            return Sigmoid.backward(out, g, parents)
+        d = _scratch(out.shape, out.dtype)  # as Tanh: no activation-sized allocation
+        np.subtract(1, out, out=d)
+        d *= out
+        g *= d
+        return (g,)
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(shape: tuple, dtype) -> np.ndarray:
+    """A temporary array of this shape and dtype, reused across calls in this thread.
+
+    For a vjp's intermediate that never leaves the vjp.  Allocating a new array of an
+    activation's size each step costs more than the arithmetic on it when the memory comes
+    fresh from the operating system (page faults); this keeps one per shape, and a few shapes.
+    """
+    cache = getattr(_SCRATCH, "arrays", None)
+    if cache is None:
+        cache = _SCRATCH.arrays = {}
+    key = (shape, dtype)
+    d = cache.get(key)
+    if d is None:
+        if len(cache) >= 8:
+            cache.clear()
+        d = cache[key] = np.empty(shape, dtype=dtype)
+    return d
 
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:
@@ -785,6 +853,13 @@ class ReLU(Function):
 
     @staticmethod
     def backward(ctx, g, parents):
+        return (g * (parents[0].data > 0),)
+
+    @staticmethod
+    def backward_into(ctx, g, parents, g_is_free):
+        if g_is_free:
+            np.multiply(g, parents[0].data > 0, out=g)
+            return (g,)
         return (g * (parents[0].data > 0),)
 
 
@@ -1423,36 +1498,46 @@ class Tensor(Node):
                 raise ValueError(
                     f"backward: grad has shape {seed.shape}, but the tensor has shape {data.shape}"
                 )
-        topo = topological_order(self)
-        # Before anything is accumulated: a graph partly freed by an earlier backward (two losses
-        # sharing a subgraph) must fail whole, not after giving some leaves their gradients.
-        for node in topo:
-            if node._ctx is _FREED:
-                raise _freed_error(node)
+        # Before anything is accumulated, the order checks that no node was freed: a graph
+        # partly freed by an earlier backward (two losses sharing a subgraph) must fail whole,
+        # not after giving some leaves their gradients.
+        order = _backward_order(self)
         check = SWITCHES.anomaly
         if check:
-            _check_values(topo)
+            _check_values(topological_order(self))
             _check_grad(seed, self, "the seed gradient")
-        if self._fn is None:
+        if not order:  # a leaf
             _to_leaf(self, seed, None)
             return
-        retained = _RETAINED  # empty (and so skipped at once) unless someone called retain_grad()
+        # Which nodes keep their gradient: decided once, not per node (retain_grad() is rare).
+        retained = _RETAINED if len(_RETAINED) else None
+        free = not retain_graph
         pending = {self: seed}
+        # Nodes whose pending gradient is an array no one else holds: a vjp may reuse it in place.
+        # The seed qualifies (made or copied above); so does a fresh array a vjp returned, or a
+        # sum made here.  g passed through (``+``) or a view of it does not.
+        free_grads = {self}
         pop = pending.pop
         get = pending.get
-        for node in reversed(topo):
-            fn = node._fn
-            if fn is None:
-                continue  # leaves received their gradients when their children ran
+        for node in order:
             g = pop(node, None)
             if g is None:
-                continue
-            if retain_grads or (retained and node in retained):
+                continue  # a custom vjp returned None for a node that requires grad
+            g_is_free = node in free_grads
+            if retain_grads or (retained is not None and node in retained):
                 old = node.grad
                 node.grad = g if old is None else old + g
-            grads = fn.backward(node._ctx, g, node.parents)
-            if not retain_graph:
+                g_is_free = False
+            fn = node._fn
+            if free:
+                into = fn.backward_into
+                if into is None:
+                    grads = fn.backward(node._ctx, g, node.parents)
+                else:
+                    grads = into(node._ctx, g, node.parents, g_is_free)
                 node._ctx = _FREED
+            else:
+                grads = fn.backward(node._ctx, g, node.parents)
             for parent, pg in zip(node.parents, grads):
                 if pg is None:
                     continue
@@ -1462,11 +1547,22 @@ class Tensor(Node):
                 if check:
                     _check_grad(pg, node, f"the backward of {_name(node)}")
                 if parent._fn is None:
-                    if parent.requires_grad:
-                        _to_leaf(parent, pg, g)
+                    if parent.requires_grad:  # _to_leaf, inlined: a network has a leaf per parameter
+                        if pg is g or pg.base is not None or pg.dtype != parent.data.dtype:
+                            pg = pg.astype(parent.data.dtype)
+                        old = parent.grad
+                        parent.grad = pg if old is None else old + pg
+                    continue
+                prev = get(parent)
+                if prev is None:
+                    pending[parent] = pg
+                    if pg is not g and pg.base is None:
+                        free_grads.add(parent)
+                elif parent in free_grads and prev.dtype == np.result_type(prev, pg):
+                    prev += pg  # accumulate in place into the array that is ours
                 else:
-                    prev = get(parent)
-                    pending[parent] = pg if prev is None else prev + pg
+                    pending[parent] = prev + pg
+                    free_grads.add(parent)
 
     # -- numpy-style helpers for users ----------------------------------------------------------
 
@@ -1474,6 +1570,58 @@ class Tensor(Node):
         if self.data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self.data)))
+
+
+def _backward_order(root) -> list:
+    """The recorded (non-leaf) nodes below ``root``, each before its parents: the backward order.
+
+    Raises the freed-graph error if any of them was freed by an earlier backward.  A network is
+    mostly a chain (each op has one recorded operand), walked here without a search; anything
+    else gets an iterative depth-first search.  Leaves are not listed: they get their gradients
+    from their children directly.
+    """
+    if root._fn is None:
+        return []
+    chain = []
+    node = root
+    while True:
+        if node._ctx is _FREED:
+            raise _freed_error(node)
+        chain.append(node)
+        nxt = None
+        for p in node.parents:
+            if p._fn is not None:
+                if nxt is not None:
+                    break  # two recorded operands (or one used twice): not a chain
+                nxt = p
+        else:
+            if nxt is None:
+                return chain
+            node = nxt
+            continue
+        break
+    # Post-order depth-first search over recorded nodes; reversed, children come before parents.
+    order = []
+    state: dict = {}
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        seen = state.get(node)
+        if seen is None:
+            if node._ctx is _FREED:
+                raise _freed_error(node)
+            state[node] = False
+            push(node)
+            for p in node.parents:
+                if p._fn is not None and p not in state:
+                    push(p)
+        elif seen is False:
+            state[node] = True
+            order.append(node)
+    order.reverse()
+    return order
 
 
 def _to_leaf(leaf, g, incoming) -> None:

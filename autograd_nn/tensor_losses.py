@@ -95,6 +95,15 @@ class CrossEntropy(Function):
         d[rows, targets] -= scale
         return (d,)
 
+    @staticmethod
+    def backward_into(ctx, g, parents, g_is_free):
+        # The graph is being freed: the saved probabilities become the gradient in place.
+        p, rows, targets = ctx
+        scale = float(g) / len(rows)
+        p *= scale
+        p[rows, targets] -= scale
+        return (p,)
+
 
 def cross_entropy(logits, targets) -> Tensor:
     """Softmax cross-entropy of ``logits`` (N, C) against integer classes (N,), mean over N.

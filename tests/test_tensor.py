@@ -334,6 +334,58 @@ def test_reused_node_and_leaf_grads_are_not_shared():
     assert w.grad.flags.owndata and w.grad.flags.writeable
 
 
+def test_sum_to_gives_a_fresh_array_that_a_leaf_keeps_without_copying():
+    back = sum_to(np.ones((4, 2, 3)), (2, 1))
+    assert back.base is None and back.flags.owndata and back.tolist() == [[12.0], [12.0]]
+    b = leaf(3)
+    (leaf(4, 3) + b).sum().backward()
+    assert b.grad.base is None and b.grad.tolist() == [4.0, 4.0, 4.0]
+
+
+def test_in_place_vjps_never_touch_a_gradient_someone_else_holds():
+    """A freeing backward reuses gradient buffers in place; kept and shared ones stay intact."""
+    data = 0.3 * rng.normal(size=(3, 4))
+
+    def f(x):
+        h = x * 2.0
+        s = h.exp() + h.relu() + (-h) + h.tanh() + h.sigmoid()  # one g feeds five in-place vjps
+        return (s * s).tanh().sum(), h
+
+    x1 = Tensor(data.copy(), requires_grad=True)
+    loss, _ = f(x1)
+    loss.backward()  # frees the graph: the in-place vjps run
+    x2 = Tensor(data.copy(), requires_grad=True)
+    loss, _ = f(x2)
+    loss.backward(retain_graph=True)  # keeps it: the ordinary vjps run
+    np.testing.assert_allclose(x1.grad, x2.grad, rtol=1e-14)
+    if torch is not None:
+        t = torch.tensor(data, requires_grad=True)
+        h = t * 2.0
+        s = h.exp() + h.relu() + (-h) + h.tanh() + h.sigmoid()
+        (s * s).tanh().sum().backward()
+        np.testing.assert_allclose(x1.grad, t.grad.numpy(), rtol=1e-10, atol=1e-13)
+    # A node whose gradient is kept must not have it overwritten by its own in-place vjp.
+    x = Tensor(data.copy(), requires_grad=True)
+    t = (x * 2.0).tanh()
+    t.retain_grad()
+    (t * 3.0).sum().backward()
+    assert (t.grad == 3.0).all()
+    e = x.exp()
+    u = e.tanh()
+    u.sum().backward(retain_grads=True)
+    assert (u.grad == 1.0).all()
+    np.testing.assert_allclose(e.grad, 1 - u.data**2)
+
+
+def test_cross_entropy_twice_with_retain_graph_gives_the_same_gradient():
+    z = leaf(4, 3)
+    loss = cross_entropy(z, [0, 2, 1, 1])
+    loss.backward(retain_graph=True)
+    first = z.grad.copy()
+    loss.backward()  # the saved probabilities must have survived the first pass
+    np.testing.assert_allclose(z.grad, 2 * first, rtol=1e-15)
+
+
 def test_grad_dtype_follows_the_leaf():
     w = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
     (w * np.full(3, 2.0)).sum().backward()  # the float64 constant promotes the result
