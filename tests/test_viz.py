@@ -531,3 +531,32 @@ def test_network_of_a_tensor_model_is_drawn_through_its_scalar_mlp():
     assert source.count("tanh") == 3 and "linear" in source
     with pytest.raises(TypeError, match="draw_network.*Tanh.*Linear"):
         viz.draw_network(Sequential(Linear(2, 3, seed=0), Tanh(), Tanh()))
+
+
+def test_gradient_colours_keep_text_readable_and_scale_without_the_root():
+    from viz._sketch import contrast, grad_colour
+
+    ex = worked_example()
+    source = viz.draw_graph(ex.error, color="grad").source
+    rows = re.findall(r'BGCOLOR="(#[0-9a-f]{6})".*?<FONT COLOR="(#[0-9a-f]{6})">', source)
+    assert len(rows) == len(topological_order(ex.error))
+    for fill, text in rows:
+        assert contrast(fill, text) >= 4.5, (fill, text)
+    # the largest gradient below the root gets the deepest colour (the seed 1.0 does not set the scale)
+    others = [n for n in topological_order(ex.error) if n is not ex.error]
+    top = max(others, key=lambda n: abs(n.grad))
+    node = viz.draw_graph(ex.error).source  # the id draw_graph gives that node
+    node = re.search(rf"^\t+(\S+) \[label=<<TABLE[^\n]*<B>{re.escape(top.label)}</B>", node, re.M).group(1)
+    assert fill_of(source, node) == grad_colour(top.grad, abs(top.grad)) != grad_colour(top.grad, 1.0)
+
+
+def test_collapse_is_suggested_only_for_graphs_with_groups():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(5):
+        y = y * 1.5
+    with pytest.raises(ValueError, match="max_nodes") as err:
+        viz.draw_graph(y, max_nodes=3)
+    assert "collapse" not in str(err.value)
+    with pytest.raises(ValueError, match="collapse=True"):
+        viz.draw_graph(worked_example().error, max_nodes=3)

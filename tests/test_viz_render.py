@@ -514,3 +514,25 @@ def test_each_edge_label_is_nearest_its_own_edge_or_drawn_with_a_line_to_it(need
     assert labelled == sum(len(n.parents) for n in topological_order(ex.error))
     # the weighted sum of G: the labels of h_D and h_E were placed by the other edges
     assert edges["e_s_G_1"].find(f"{SVG}polyline") is not None
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(b"\x89PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_png_is_slide_ready_and_dpi_can_be_chosen(needs_dot, tmp_path):
+    x = Value(2.0, label="x")
+    y = x * 3
+    y.label = "y"
+    y.backward()
+    dot = viz.draw_graph(y)
+    default = png_size(viz.render(dot, tmp_path / "a.png").read_bytes())
+    low = png_size(viz.render(dot, tmp_path / "b.png", dpi=100).read_bytes())
+    assert default[0] / low[0] == pytest.approx(2.0, rel=0.05)
+    assert "dpi" not in dot.graph_attr  # the caller's diagram is left as it was
+    net = viz.render(viz.draw_network(worked_example().model), tmp_path / "n.png", dpi=300)
+    net = png_size(net.read_bytes())
+    assert net[0] > 2000  # a network of three columns, 300 pixels per inch
+    with pytest.raises(ValueError, match="dpi"):
+        viz.render(dot, tmp_path / "c.png", dpi=0)

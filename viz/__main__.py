@@ -57,10 +57,11 @@ def planned_files(out, fmt: str, names, n_frames: int) -> list[Path]:
     return files
 
 
-def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
+def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list[Path]:
     """Draw the worked XOR example into ``out``; print the delta table; return the files written.
 
-    Everything is rendered in memory first, so a missing Graphviz writes nothing.  Needs
+    Everything is rendered in memory first, so a missing Graphviz writes nothing.  PNGs are
+    rendered at ``dpi`` pixels per inch (default 200).  Needs
     Graphviz's ``dot`` and ``neato`` (else :class:`~viz.GraphvizNotFoundError`).
 
     Example:
@@ -114,7 +115,7 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None) -> list[Path]:
     steps = backward_steps(root, model=model, decimals=decimals)
 
     files = planned_files(out, fmt, [name for name, _ in targets], len(steps))
-    contents = [_pipe(d, fmt) for d in diagrams]
+    contents = [_pipe(d, fmt, dpi) for d in diagrams]
     contents += [svg.encode("utf-8") for svg in steps.svgs()]
     contents.append(steps.html(title="Backward pass of the lecture's XOR example").encode("utf-8"))
     assert len(contents) == len(files)
@@ -176,9 +177,10 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True, help="folder to write the diagrams into (made if missing)")
     p.add_argument("--format", default="svg", choices=FORMATS, help="format of the diagrams (default svg)")
     p.add_argument("--decimals", type=int, default=4, help="decimals shown for numbers (default 4)")
+    p.add_argument("--dpi", type=float, default=None, help="pixels per inch of PNG files (default 200)")
     args = parser.parse_args(argv)
     try:
-        xor(args.out, args.format, args.decimals)
+        xor(args.out, args.format, args.decimals, dpi=args.dpi)
     except (GraphvizNotFoundError, OSError, ValueError) as err:
         print(f"python -m viz {args.command}: {err}", file=sys.stderr)
         return 1

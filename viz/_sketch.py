@@ -361,12 +361,13 @@ def value_label(
     border=None,
     border_width: int = 1,
     grey: bool = False,
+    text_colour: str | None = None,
 ) -> str:
     """The HTML table of a value node: name, then data and grad (or shape and dtype)."""
     n = vn.node
     fill = fill or ROLE_COLOURS[vn.role]
     border = border or ROLE_BORDERS[vn.role]
-    font = ' COLOR="#999999"' if grey else ""
+    font = ' COLOR="#999999"' if grey else (f' COLOR="{text_colour}"' if text_colour else "")
     rows = []
     name = node_name(n)
     if name:
@@ -447,6 +448,39 @@ def grad_colour(g: float, biggest: float) -> str:
     r0, g0, b0 = (0x2B, 0x6C, 0xB0) if g > 0 else (0xC0, 0x39, 0x2B)
     mix = [round(255 + (c - 255) * (0.15 + 0.85 * t)) for c in (r0, g0, b0)]
     return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of ``#rrggbb`` (WCAG 2), from 0 (black) to 1 (white).
+
+    Example:
+        >>> luminance("#ffffff"), luminance("#000000")
+        (1.0, 0.0)
+    """
+    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21; 4.5 is the minimum for normal text).
+
+    Example:
+        >>> round(contrast("#000000", "#ffffff"), 1)
+        21.0
+    """
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (always at least 4.5:1).
+
+    Example:
+        >>> text_on("#ffffff"), text_on("#2b6cb0")
+        ('#000000', '#ffffff')
+    """
+    return "#000000" if contrast(fill, "#000000") >= contrast(fill, "#ffffff") else "#ffffff"
 
 
 def to_digraph(sketch: Sketch, name: str = "computation_graph") -> graphviz.Digraph:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import graphviz
 import numpy as np
 
@@ -17,6 +19,7 @@ from ._sketch import (
     model_group_order,
     node_ids,
     parameter_rule,
+    text_on,
     to_digraph,
     value_label,
 )
@@ -85,15 +88,22 @@ def draw_graph(
     is_param = parameter_rule(model, params)
     if collapse:
         return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model)
-    check_limit(len(topo), max_nodes, where, collapsible=True)
+    groups = any(getattr(n, "group", None) is not None for n in topo)
+    check_limit(len(topo), max_nodes, where, collapsible=groups)
     sketch = build_sketch(
         root, tensor, decimals, is_param, symbols, topo=topo, group_order=model_group_order(model)
     )
     if color == "grad":
-        biggest = max((abs(vn.node.grad) for vn in sketch.values), default=0.0)
+        # The root's gradient is the seed (1), usually far above every other: on its scale the
+        # rest would all look pale, so the scale is set by the others (the root is clipped).
+        grads = [
+            abs(vn.node.grad) for vn in sketch.values if vn.node is not root and math.isfinite(vn.node.grad)
+        ]
+        biggest = max(grads, default=0.0) or abs(root.grad)
         for vn in sketch.values:
+            fill = grad_colour(vn.node.grad, biggest)
             sketch.node_attrs[vn.id]["label"] = value_label(
-                vn, tensor, decimals, fill=grad_colour(vn.node.grad, biggest)
+                vn, tensor, decimals, fill=fill, text_colour=text_on(fill)
             )
         sketch.graph_attrs["label"] = (
             "<fill: blue = positive gradient, red = negative, deeper = larger |grad|>"
