@@ -276,7 +276,7 @@ def test_cli_writes_exactly_the_promised_files(needs_dot, tmp_path, capsys):
 def test_cli_png_in_a_subprocess(needs_dot, tmp_path):
     out = tmp_path / "png"
     run = subprocess.run(
-        [sys.executable, "-m", "viz", "xor", "--out", str(out), "--format", "png"],
+        [sys.executable, "-m", "viz", "xor", "--out", str(out), "--format", "png", "--dpi", "48"],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parents[1],
