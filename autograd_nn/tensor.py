@@ -94,6 +94,8 @@ def sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
 
 def _record(fn, name: str, data, parents: tuple, ctx):
     """The result of an operation: a recorded node if any parent requires grad, else a constant."""
+    if type(data) is not _ndarray:
+        data = np.asarray(data)  # ufuncs on 0-d arrays return numpy scalars; .data is an ndarray
     out = _new(Tensor)
     out.data = data
     out.grad = None
@@ -652,6 +654,8 @@ class Exp(Function):
     @staticmethod
     def forward(a):
         out = np.exp(a)
+        if type(out) is not _ndarray:
+            out = np.asarray(out)  # a 0-d input gives a numpy scalar; the vjp writes into arrays
         return out, out
 
     @staticmethod
@@ -699,6 +703,8 @@ class Sqrt(Function):
                 f"sqrt: the input is negative at index {index} ({a[index].item()!r}); sqrt needs x >= 0"
             )
         out = np.sqrt(a)
+        if type(out) is not _ndarray:
+            out = np.asarray(out)  # a 0-d input gives a numpy scalar; the vjp writes into arrays
         return out, out
 
     @staticmethod
@@ -751,12 +757,14 @@ class Tanh(Function):
     @staticmethod
     def forward(a):
         out = np.tanh(a)
+        if type(out) is not _ndarray:
+            out = np.asarray(out)  # a 0-d input gives a numpy scalar; the vjp writes into arrays
         return out, out
 
     @staticmethod
     def backward(out, g, parents):
-        # g * (1 - tanh²), written in place on one fresh array.
-        d = out * out
+        # g * (1 - tanh²), written in place on one fresh array (out=: an array even when 0-d).
+        d = np.multiply(out, out, out=np.empty_like(out))
         np.subtract(1, d, out=d)
         d *= g
         return (d,)
@@ -833,7 +841,7 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
     """
     if a.dtype.kind != "f":
         a = a.astype(np.float64)
-    e = np.abs(a)
+    e = np.abs(a, out=np.empty(a.shape, dtype=a.dtype))  # out=: an array even when a is 0-d
     np.negative(e, out=e)
     np.exp(e, out=e)
     d = e + 1
@@ -1548,21 +1556,24 @@ class Tensor(Node):
                     _check_grad(pg, node, f"the backward of {_name(node)}")
                 if parent._fn is None:
                     if parent.requires_grad:  # _to_leaf, inlined: a network has a leaf per parameter
-                        if pg is g or pg.base is not None or pg.dtype != parent.data.dtype:
-                            pg = pg.astype(parent.data.dtype)
+                        if (pg is g or type(pg) is not _ndarray or pg.base is not None
+                                or pg.dtype != parent.data.dtype):
+                            pg = np.array(pg, dtype=parent.data.dtype)  # a copy, and an array
                         old = parent.grad
                         parent.grad = pg if old is None else old + pg
                     continue
                 prev = get(parent)
                 if prev is None:
                     pending[parent] = pg
-                    if pg is not g and pg.base is None:
+                    # (ufuncs on 0-d arrays return numpy scalars, which nothing can write into)
+                    if pg is not g and type(pg) is _ndarray and pg.base is None:
                         free_grads.add(parent)
                 elif parent in free_grads and prev.dtype == np.result_type(prev, pg):
                     prev += pg  # accumulate in place into the array that is ours
                 else:
-                    pending[parent] = prev + pg
-                    free_grads.add(parent)
+                    total = pending[parent] = prev + pg
+                    if type(total) is _ndarray:
+                        free_grads.add(parent)
 
     # -- numpy-style helpers for users ----------------------------------------------------------
 
@@ -1631,8 +1642,8 @@ def _to_leaf(leaf, g, incoming) -> None:
     that an op passed straight through (``+``) or a view of it would otherwise be shared with
     another node and change under an optimiser that updates gradients in place.
     """
-    if g is incoming or g.base is not None or g.dtype != leaf.data.dtype:
-        g = g.astype(leaf.data.dtype)  # astype copies
+    if g is incoming or type(g) is not _ndarray or g.base is not None or g.dtype != leaf.data.dtype:
+        g = np.array(g, dtype=leaf.data.dtype)  # a copy, and an array even for a numpy scalar
     old = leaf.grad
     leaf.grad = g if old is None else old + g
 

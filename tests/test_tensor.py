@@ -377,6 +377,31 @@ def test_in_place_vjps_never_touch_a_gradient_someone_else_holds():
     np.testing.assert_allclose(e.grad, 1 - u.data**2)
 
 
+def test_zero_dimensional_chains_give_array_gradients():
+    # ufuncs on 0-d arrays return numpy scalars: the engine must neither write into one nor
+    # leave one as a leaf's .grad.
+    x = Tensor(2.0, requires_grad=True)
+    y = (-(x * 3.0)).exp().relu().tanh().sigmoid() * Tensor(2.0)
+    y.backward()
+    assert type(x.grad) is np.ndarray and x.grad.shape == ()
+    assert all(type(n.data) is np.ndarray for n in topological_order(y))
+    if torch is not None:
+        t = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+        (torch.sigmoid(torch.tanh(torch.relu(torch.exp(-(t * 3.0))))) * 2.0).backward()
+        assert x.grad.item() == pytest.approx(t.grad.item(), rel=1e-12)
+    w = Tensor(1.0, requires_grad=True)
+    (w * Tensor(3.0)).backward()
+    assert type(w.grad) is np.ndarray and w.grad.item() == 3.0
+    for f in (lambda t: t.tanh(), lambda t: t.exp(), lambda t: t.sqrt(), lambda t: t.sigmoid()):
+        v = Tensor(0.5, requires_grad=True)
+        f(v).backward()  # (a 0-d tanh raised TypeError before)
+        assert type(v.grad) is np.ndarray and np.isfinite(v.grad)
+    u = Tensor(1.0, requires_grad=True)
+    h = u * 2.0
+    (h.exp() + h.exp()).backward()  # two 0-d gradients accumulate into one pending entry
+    assert u.grad.item() == pytest.approx(4 * np.exp(2.0))
+
+
 def test_cross_entropy_twice_with_retain_graph_gives_the_same_gradient():
     z = leaf(4, 3)
     loss = cross_entropy(z, [0, 2, 1, 1])
