@@ -60,7 +60,8 @@ def planned_files(out, fmt: str, names, n_frames: int) -> list[Path]:
 def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list[Path]:
     """Draw the worked XOR example into ``out``; print the delta table; return the files written.
 
-    Everything is rendered in memory first, so a missing Graphviz writes nothing.  PNGs are
+    The numbers are printed first; then everything is rendered in memory, so a missing Graphviz
+    writes nothing (and raises after the numbers are out).  PNGs are
     rendered at ``dpi`` pixels per inch (default 200).  Needs
     Graphviz's ``dot`` and ``neato`` (else :class:`~viz.GraphvizNotFoundError`).
 
@@ -81,8 +82,6 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list
     stream = stream or sys.stdout
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}")
-    check_graphviz("dot")
-    check_graphviz("neato")
     ex = worked_example()
     model, root = ex.model, ex.error
     print(
@@ -104,6 +103,9 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list
     for x, y in xor_outputs(trained):
         print(f"  x = ({x[0]:g}, {x[1]:g})  y = {y:.4f}  -> {int(y > 0.5)}", file=stream)
 
+    # The numbers above need nothing but Python; the diagrams below need Graphviz.
+    check_graphviz("dot")
+    check_graphviz("neato")
     targets = [(name, p) for name, p in model.named_parameters()]
     targets += [(x.label or f"x{k + 1}", x) for k, x in enumerate(ex.inputs)]
     diagrams = [
