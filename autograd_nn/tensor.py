@@ -775,7 +775,7 @@ class Tanh(Function):
             return Tanh.backward(out, g, parents)
         # 1 - tanh² in a scratch array, then into g: no array of the activation's size is
         # allocated (a hand-written loop overwrites the activation instead, which the graph keeps).
-        d = _scratch(out.shape, out.dtype)
+        d = _scratch(out)
         np.multiply(out, out, out=d)
         np.subtract(1, d, out=d)
         g *= d
@@ -803,7 +803,7 @@ class Sigmoid(Function):
     def backward_into(out, g, parents, g_is_free):
         if not g_is_free or g.dtype != out.dtype:
             return Sigmoid.backward(out, g, parents)
-        d = _scratch(out.shape, out.dtype)  # as Tanh: no activation-sized allocation
+        d = _scratch(out)  # as Tanh: no activation-sized allocation
         np.subtract(1, out, out=d)
         d *= out
         g *= d
@@ -811,15 +811,20 @@ class Sigmoid(Function):
 
 
 _SCRATCH = threading.local()
+_SCRATCH_MAX_BYTES = 1 << 24
 
 
-def _scratch(shape: tuple, dtype) -> np.ndarray:
-    """A temporary array of this shape and dtype, reused across calls in this thread.
+def _scratch(like: np.ndarray) -> np.ndarray:
+    """A temporary array of ``like``'s shape and dtype, reused across calls in this thread.
 
     For a vjp's intermediate that never leaves the vjp.  Allocating a new array of an
     activation's size each step costs more than the arithmetic on it when the memory comes
-    fresh from the operating system (page faults); this keeps one per shape, and a few shapes.
+    fresh from the operating system (page faults); this keeps one per shape, and a few shapes
+    (up to 16 MB each, so a huge batch does not pin its memory after training).
     """
+    shape, dtype = like.shape, like.dtype
+    if like.nbytes > _SCRATCH_MAX_BYTES:
+        return np.empty(shape, dtype=dtype)
     cache = getattr(_SCRATCH, "arrays", None)
     if cache is None:
         cache = _SCRATCH.arrays = {}

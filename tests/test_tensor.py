@@ -402,6 +402,15 @@ def test_zero_dimensional_chains_give_array_gradients():
     assert u.grad.item() == pytest.approx(4 * np.exp(2.0))
 
 
+def test_scratch_arrays_are_reused_but_never_huge():
+    from autograd_nn.tensor import _scratch
+
+    small = np.ones((32, 128), dtype=np.float32)
+    assert _scratch(small) is _scratch(small) and _scratch(small).shape == (32, 128)
+    huge = np.broadcast_to(np.float32(0), (5_000_000,))  # 20 MB described, none allocated
+    assert _scratch(huge) is not _scratch(huge)
+
+
 def test_cross_entropy_twice_with_retain_graph_gives_the_same_gradient():
     z = leaf(4, 3)
     loss = cross_entropy(z, [0, 2, 1, 1])
