@@ -12,6 +12,8 @@ Example:
     7.0
 """
 
+# The submodules, so that ``autograd_nn.nn.MLP`` works after ``import autograd_nn`` (as torch.nn).
+from . import data, lecture, losses, nn, optim
 from .gradcheck import GradcheckError, gradcheck
 from .graph import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .tensor import Tensor, concatenate, stack
@@ -27,11 +29,16 @@ __all__ = [
     "Value",
     "__version__",
     "concatenate",
+    "data",
     "detect_anomaly",
     "enable_grad",
     "fit",
     "gradcheck",
     "is_grad_enabled",
+    "lecture",
+    "losses",
+    "nn",
     "no_grad",
+    "optim",
     "stack",
 ]
