@@ -122,18 +122,16 @@ def _sigmoid(x: float) -> float:
 
 
 def _wsum(xs: list[float], layout) -> float:
-    parents = iter(xs)
     if layout is None:
-        # Every weight and input is a parent, interleaved w1, h1, w2, h2, ..., then the bias if any.
-        pairs = len(xs) // 2
-        total = sum(xs[2 * k] * xs[2 * k + 1] for k in range(pairs))
-        return total + (xs[-1] if len(xs) % 2 else 0.0)
+        # Every operand a Value: w_1..w_n, h_1..h_n, then the bias (an odd count).
+        n = len(xs) // 2
+        return math.fsum(xs[k] * xs[n + k] for k in range(n)) + (xs[-1] if len(xs) % 2 else 0.0)
     weights, inputs, bias, has_bias = layout
-    total = 0.0
-    for w, h in zip(weights, inputs):
-        wv = next(parents) if w is None else w
-        hv = next(parents) if h is None else h
-        total += wv * hv
+    # The parents are the weights that are Values, then the inputs that are Values, then the bias.
+    parents = iter(xs)
+    ws = [next(parents) if w is None else w for w in weights]
+    hs = [next(parents) if h is None else h for h in inputs]
+    total = math.fsum(w * h for w, h in zip(ws, hs))
     if has_bias:
         total += next(parents) if bias is None else bias
     return total

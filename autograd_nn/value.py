@@ -355,7 +355,8 @@ class Value(Node):
 
         Its local derivatives are h_k for each weight, w_k for each input and 1 for the bias, so
         a gradient path through it reads as the lecture's dE/dw_k = dE/ds · ds/dw_k with
-        ds/dw_k = h_k.  Weights and inputs may be Values or plain numbers (constants).
+        ds/dw_k = h_k.  Weights and inputs may be Values or plain numbers (constants).  The
+        parents are the weights that are Values, then the inputs that are Values, then the bias.
 
         Example:
             >>> w = [Value(3.7), Value(3.7)]; b = Value(-1.5)
@@ -367,34 +368,14 @@ class Value(Node):
         if n != len(inputs):
             raise ValueError(f"Value.dot: {n} weights but {len(inputs)} inputs; they must be equally many")
         if {type(bias), *map(type, weights), *map(type, inputs)} == _ONLY_VALUES:
-            # The neuron's case, every operand a Value: interleave w_1, h_1, w_2, h_2, ... by slices.
-            wd = [w.data for w in weights]
-            hd = [h.data for h in inputs]
-            parents = [bias] * (2 * n + 1)
-            parents[0 : 2 * n : 2] = weights
-            parents[1 : 2 * n : 2] = inputs
-            local = [1.0] * (2 * n + 1)
-            local[0 : 2 * n : 2] = hd
-            local[1 : 2 * n : 2] = wd
-            return _node(sum(map(_mul, wd, hd)) + bias.data, tuple(parents), tuple(local), op)
-        parents = []
-        local = []
-        total = 0.0
-        # Where a weight or input is a plain number, remember the layout (None marks a parent) so
-        # the node can be recomputed, e.g. by the per-node gradient check.
-        has_constants = False
-        for w, h in zip(weights, inputs):
-            wd = w.data if type(w) is Value else _leaf_number(w, "Value.dot(weights)")
-            hd = h.data if type(h) is Value else _leaf_number(h, "Value.dot(inputs)")
-            total += wd * hd
-            if type(w) is Value:
-                parents.append(w)
-                local.append(hd)
-            if type(h) is Value:
-                parents.append(h)
-                local.append(wd)
-            if type(w) is not Value or type(h) is not Value:
-                has_constants = True
+            return _dot_values(weights, inputs, bias, op)
+        wd = [w.data if type(w) is Value else _leaf_number(w, "Value.dot(weights)") for w in weights]
+        hd = [h.data if type(h) is Value else _leaf_number(h, "Value.dot(inputs)") for h in inputs]
+        total = sum(map(_mul, wd, hd))
+        # d s / d w_k = h_k and d s / d h_k = w_k, for those that are Values.
+        parents = [w for w in weights if type(w) is Value] + [h for h in inputs if type(h) is Value]
+        local = [hd[k] for k, w in enumerate(weights) if type(w) is Value]
+        local += [wd[k] for k, h in enumerate(inputs) if type(h) is Value]
         if bias is not None:
             if type(bias) is Value:
                 total += bias.data
@@ -402,15 +383,15 @@ class Value(Node):
                 local.append(1.0)
             else:
                 total += _leaf_number(bias, "Value.dot(bias)")
-                has_constants = True
         out = _node(total, tuple(parents), tuple(local), op)
-        if has_constants:
-            out.const = (
-                tuple(None if type(w) is Value else float(w) for w in weights),
-                tuple(None if type(h) is Value else float(h) for h in inputs),
-                None if bias is None or type(bias) is Value else float(bias),
-                bias is not None,
-            )
+        # Remember the layout (None marks a parent, a number a constant) so the node can be
+        # recomputed, e.g. by the per-node gradient check.
+        out.const = (
+            tuple(None if type(w) is Value else float(w) for w in weights),
+            tuple(None if type(h) is Value else float(h) for h in inputs),
+            None if bias is None or type(bias) is Value else float(bias),
+            bias is not None,
+        )
         return out
 
     # -- reverse mode ---------------------------------------------------------------------------
@@ -485,6 +466,16 @@ class Value(Node):
 
 
 _ONLY_VALUES = {Value}
+
+
+def _dot_values(weights, inputs, bias: Value, op: str = "wsum") -> Value:
+    """``Value.dot`` when the caller knows every operand is a Value and the lengths agree.
+
+    A layer checks its input vector once and then calls this for each of its neurons.
+    """
+    wd = [w.data for w in weights]
+    hd = [h.data for h in inputs]
+    return _node(sum(map(_mul, wd, hd)) + bias.data, (*weights, *inputs, bias), (*hd, *wd, 1.0), op)
 
 
 def _power(base: float, exponent: float) -> float:

@@ -68,9 +68,9 @@ def test_neuron_default_is_one_weighted_sum_node():
     y = n(x)
     s = y.parents[0]
     assert y.op == "tanh" and s.op == "wsum"
-    # Parents in order w1, h1, w2, (h2 is a plain number: no edge), w3, h3, bias.
-    assert s.parents == (n.w[0], x[0], n.w[1], n.w[2], x[2], n.b)
-    assert s.local == (1.0, 0.5, 2.0, -0.5, 2.0, 1.0)
+    # Parents: the weights, then the inputs that are Values (h2 is a plain number: no edge), bias.
+    assert s.parents == (n.w[0], n.w[1], n.w[2], x[0], x[2], n.b)
+    assert s.local == (1.0, 2.0, -0.5, 0.5, 2.0, 1.0)
     assert s.data == pytest.approx(0.5 * 1 - 1.0 * 2 + 2.0 * -0.5 + 0.25)
     assert y.data == pytest.approx(math.tanh(s.data))
 
@@ -164,7 +164,8 @@ def test_mlp_named_parameters_and_labels():
     assert params["layers.1.neurons.0.w.1"].label == "L1.N0.w1"
     out = model([1.0, 2.0, 3.0])[0]
     assert out.label == "y_L2.N0" and out.parents[0].label == "s_L2.N0"
-    hidden = out.parents[0].parents[1]
+    s_out = out.parents[0]
+    hidden = s_out.parents[len(model.layers[2].neurons[0].w)]  # after the weights: the first input
     assert hidden.label == "h_L1.N0" and getattr(hidden, "group", None) == "L1.N0"
 
 
@@ -370,7 +371,7 @@ def test_to_tensor_delegates_to_convert():
 def test_mlp_wraps_plain_inputs_as_labelled_leaves():
     model = MLP(2, [2, 1], seed=0)
     y = model([1.0, 0.0])[0]
-    s_hidden = y.parents[0].parents[1].parents[0]
+    s_hidden = y.parents[0].parents[2].parents[0]  # s_G's parents: 2 weights, then h_1
     leaves = [p for p in s_hidden.parents if p.label in ("x1", "x2")]
     assert [v.label for v in leaves] == ["x1", "x2"] and [v.data for v in leaves] == [1.0, 0.0]
     given = [Value(0.5, label="a"), Value(0.25)]

@@ -172,8 +172,10 @@ def test_dot_is_one_weighted_sum_node_with_the_lectures_local_derivatives():
     h = [Value(0.9), Value(0.17)]
     b = Value(-2.0)
     s = Value.dot(w, h, b)
-    assert s.op == "wsum" and s.parents == (w[0], h[0], w[1], h[1], b)
-    assert s.local == (0.9, 4.5, 0.17, -5.2, 1.0)
+    assert s.op == "wsum" and s.parents == (w[0], w[1], h[0], h[1], b)  # weights, inputs, bias
+    assert s.local == (0.9, 0.17, 4.5, -5.2, 1.0)
+    mixed = Value.dot([w[0], 2.0], [1.5, h[1]], b)  # constants make no parent, order is kept
+    assert mixed.parents == (w[0], h[1], b) and mixed.local == (1.5, 2.0, 1.0)
     assert s.data == pytest.approx(4.5 * 0.9 - 5.2 * 0.17 - 2.0)
     assert gradcheck(lambda *v: Value.dot(v[:2], v[2:4], v[4]).sigmoid(), w + h + [b])
     assert gradcheck(lambda a, c: Value.dot([a, 2.0], [1.0, c], 0.5), [Value(0.3), Value(-0.7)])

@@ -390,27 +390,24 @@ def value_label(
 def wsum_partners(node) -> dict[int, int]:
     """For a weighted-sum node, which parent index pairs with which (w_k with h_k).
 
-    ``Value.dot`` records w_1, h_1, w_2, h_2, ... (constants skipped) with local derivative h_k
-    for w_k and w_k for h_k, so an adjacent pair whose locals are each other's data is a pair.
+    ``Value.dot`` records the weights that are Values, then the inputs that are Values, then the
+    bias, with local derivative h_k for w_k and w_k for h_k; constants make no parent and are
+    kept in the node's ``const`` layout (None marks a parent).
     """
-    partners: dict[int, int] = {}
-    parents, local = node.parents, node.local
     layout = getattr(node, "const", None)
     if isinstance(layout, tuple) and len(layout) >= 2:
-        # The exact layout: None marks a weight or input that is a parent, a number a constant.
-        k = 0
-        for w, h in zip(layout[0], layout[1]):
-            if w is None and h is None:
-                partners[k], partners[k + 1] = k + 1, k
-            k += (w is None) + (h is None)
-        return partners
-    i = 0
-    while i < len(parents) - 1:
-        if local[i] == parents[i + 1].data and local[i + 1] == parents[i].data:
-            partners[i], partners[i + 1] = i + 1, i
-            i += 2
-        else:
-            i += 1
+        weights, inputs = layout[0], layout[1]
+    else:  # every weight and input a Value: n of each, then the bias
+        n = len(node.parents) // 2
+        weights = inputs = (None,) * n
+    n_weight_parents = sum(w is None for w in weights)
+    partners: dict[int, int] = {}
+    iw = ih = 0
+    for w, h in zip(weights, inputs):
+        if w is None and h is None:
+            partners[iw], partners[n_weight_parents + ih] = n_weight_parents + ih, iw
+        iw += w is None
+        ih += h is None
     return partners
 
 

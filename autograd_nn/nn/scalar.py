@@ -22,12 +22,13 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from ..value import Value
+from ..value import Value, _dot_values
 from .module import Module
 
 ACTIVATIONS = ("step", "linear", "sigmoid", "tanh", "relu")
 
 _dot = Value.dot
+_ONLY_VALUES = {Value}
 _ACT = {
     "step": Value.step,
     "linear": None,
@@ -236,13 +237,13 @@ class Neuron(Module):
     def _where(self) -> str:
         return f"Neuron {self.name!r}" if self.name else "Neuron"
 
-    def _forward(self, x) -> Value:
+    def _forward(self, x, dot=_dot) -> Value:
         # Hot path: no checks (the caller did them).  Labels are plain slot stores on the new
         # nodes (``_label`` is the slot behind Value.label), cheaper than the property setter.
         if self.expanded:
             s = self._expanded_sum(x)
         else:
-            s = _dot(self.w, x, self.b)
+            s = dot(self.w, x, self.b)
         group = self._group
         if group is not None:
             s.group = group
@@ -345,6 +346,10 @@ class Layer(Module):
         _check_sequence(x, self._where())
         if len(x) != len(self.neurons[0].w):
             raise _length_error(self._where(), self.nin, x)
+        # Check the shared input vector once, not once per neuron: the neurons' own weights and
+        # biases are Values by construction.
+        if set(map(type, x)) == _ONLY_VALUES:
+            return [n._forward(x, _dot_values) for n in self.neurons]
         return [n._forward(x) for n in self.neurons]
 
     def __repr__(self) -> str:
