@@ -180,12 +180,19 @@ def topological_order(root) -> list:
         >>> [n.label or n.op for n in topological_order(b)]
         ['a', '*']
     """
+    # A computation that is a chain (each node made from one other, as x = x * 0.999 + 0.001)
+    # needs no search: follow the single parents down, then order the rest from where it forks.
+    chain = []
+    node = root
+    while len(node.parents) == 1:
+        chain.append(node)
+        node = node.parents[0]
     order = []
     # state: absent = not seen, False = expanded (its parents are being ordered), True = emitted.
     # A node is pushed once more after its parents, and emitted when popped again.  Nothing but
     # this dict and two lists is allocated, so a big walk does not wake the garbage collector.
     state: dict = {}
-    stack = [root]
+    stack = [node]
     push = stack.append
     pop = stack.pop
     emit = order.append
@@ -201,6 +208,8 @@ def topological_order(root) -> list:
         elif seen is False:
             state[node] = True
             emit(node)
+    chain.reverse()
+    order += chain
     return order
 
 

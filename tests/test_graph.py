@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd_nn import Value
+from autograd_nn import Value, gradcheck
 from autograd_nn.graph import all_paths, iter_edges, topological_order
 
 
@@ -54,3 +54,18 @@ def test_iter_edges_lists_every_edge_in_operand_order():
     a = Value(2.0)
     b = a * a
     assert [(n is b, i, p is a) for n, i, p in iter_edges(b)] == [(True, 0, True), (True, 1, True)]
+
+
+def test_a_chain_on_top_of_a_fork_is_ordered_like_any_graph():
+    a, b = Value(1.5, label="a"), Value(-2.0, label="b")
+    fork = (a * b + a).tanh()  # a reaches the fork twice
+    top = fork
+    for _ in range(50):  # then a chain of one-parent nodes
+        top = top * 0.9 + 0.1
+    order = topological_order(top)
+    position = {id(n): i for i, n in enumerate(order)}
+    assert len(order) == len(position) == 2 + 3 + 100
+    assert all(position[id(p)] < position[id(n)] for n in order for p in n.parents)
+    assert order[-1] is top
+    top.backward()
+    assert gradcheck(lambda x, y: (((x * y + x).tanh() * 0.9 + 0.1) * 0.9 + 0.1), [Value(1.5), Value(-2.0)])
