@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= figures
+# make test installs PyTorch to compare gradients with it; `make test TEST_EXTRAS=viz,test,tutorials`
+# leaves it out (the PyTorch comparisons then skip).
+TEST_EXTRAS ?= viz,test,tutorials,torch
 
 .PHONY: test demo bench tutorials lint clean
 
@@ -12,7 +15,7 @@ $(BIN)/python:
 
 # Stamps re-run the install when setup.cfg changes.
 $(VENV)/.test-installed: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[viz,test,tutorials,torch]"
+	$(BIN)/pip install --quiet -e ".[$(TEST_EXTRAS)]"
 	touch $@
 
 $(VENV)/.demo-installed: setup.cfg pyproject.toml | $(BIN)/python
