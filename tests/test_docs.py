@@ -13,11 +13,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
-import os
 import pkgutil
-import shutil
-
-import pytest
 
 import autograd_nn
 import viz
@@ -120,14 +116,8 @@ def test_every_public_function_and_class_shows_an_example():
     )
 
 
-def test_the_command_line_examples_run():
+def test_the_command_line_examples_run(needs_dot):
     """pytest's --doctest-modules skips __main__.py files, so the CLI's examples are run here."""
-    missing = [p for p in ("dot", "neato") if shutil.which(p) is None]
-    if missing:
-        message = f"Graphviz's {', '.join(missing)} not installed (apt-get install graphviz)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}, but CI=true: CI must install Graphviz")
-        pytest.skip(message)
     cli = importlib.import_module("viz.__main__")
     result = doctest.testmod(cli, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 4

@@ -27,17 +27,6 @@ from viz.__main__ import main, planned_files
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture
-def needs_dot():
-    """Skip without Graphviz, unless CI=true: there a missing dot fails the test."""
-    missing = [p for p in ("dot", "neato") if shutil.which(p) is None]
-    if missing:
-        message = f"Graphviz's {', '.join(missing)} not installed (apt-get install graphviz)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}, but CI=true: CI must install Graphviz")
-        pytest.skip(message)
-
-
 def parse_svg(data) -> ET.Element:
     return ET.fromstring(data if isinstance(data, bytes) else data.encode("utf-8"))
 
@@ -452,16 +441,6 @@ def run_in_chromium(page: str, tmp_path) -> dict:
     m = re.search(r'<pre id="probe-result">(.*?)</pre>', run.stdout, re.S)
     assert m, run.stderr[-2000:]
     return json.loads(m.group(1).replace("&quot;", '"'))
-
-
-@pytest.fixture
-def needs_chromium():
-    """Skip without headless Chromium, unless CI=true: .ci/run installs it, so there it must run."""
-    if CHROMIUM is None:
-        message = "headless Chromium not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}, but CI=true: CI must install Chromium")
-        pytest.skip(message)
 
 
 @pytest.mark.parametrize("standalone", [False, True])

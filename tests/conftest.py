@@ -1,0 +1,33 @@
+"""Shared test helpers: tests that need an outside program skip without it, except in CI.
+
+CI (``CI=true``) installs Graphviz and Chromium (see ``.ci/run``), so there a missing program
+is a broken setup and fails the test instead of hiding behind a skip.
+"""
+
+import os
+import shutil
+
+import pytest
+
+
+def require_programs(programs, what: str, install: str) -> None:
+    """Skip the calling test when a program is missing; fail it instead when CI=true."""
+    missing = [p for p in programs if shutil.which(p) is None]
+    if missing:
+        message = f"{what}'s {', '.join(missing)} not installed ({install})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}, but CI=true: CI must install {what}")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def needs_dot():
+    """Graphviz's dot and neato (the diagrams are laid out by dot, drawn pinned by neato)."""
+    require_programs(("dot", "neato"), "Graphviz", "apt-get install graphviz")
+
+
+@pytest.fixture
+def needs_chromium():
+    """Headless Chromium, to run the backward stepper's page in a real browser."""
+    if not any(shutil.which(p) for p in ("chromium", "chromium-browser", "google-chrome")):
+        require_programs(("chromium",), "Chromium", "apt-get install chromium")
