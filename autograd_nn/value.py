@@ -491,9 +491,7 @@ def _const(other):
     t = type(other)
     if t is float:
         return other
-    if t is int:
-        return float(other)
-    if isinstance(other, numbers.Real) and not isinstance(other, bool) or t is bool:
+    if t is int or isinstance(other, numbers.Real):  # bool and numpy real scalars included
         return float(other)
     return NotImplemented
 
