@@ -24,10 +24,10 @@ import numbers
 
 from . import tensor_losses
 from .tensor import Tensor
+from .tensor_losses import _LOG_FLOOR
 from .value import Value
 
 # log(p) is clamped at -100 where p underflows, as torch.nn.BCELoss does: a finite loss, no grad.
-_LOG_FLOOR = -100.0
 _P_FLOOR = math.exp(_LOG_FLOOR)
 
 
@@ -83,9 +83,7 @@ def _pairs(outputs, targets, name: str) -> tuple[list, list]:
 
 
 def _mean(terms: list) -> Value:
-    if len(terms) == 1:
-        return terms[0] if isinstance(terms[0], Value) else Value(terms[0])
-    return Value.sum(terms) * (1.0 / len(terms))
+    return terms[0] if len(terms) == 1 else Value.sum(terms) * (1.0 / len(terms))
 
 
 @_also_for_tensors
@@ -160,8 +158,6 @@ def binary_cross_entropy(outputs, targets) -> Value:
     ps, ts = _pairs(outputs, targets, "binary_cross_entropy")
     terms = []
     for p, t in zip(ps, ts):
-        if not isinstance(p, Value):
-            p = Value(p)
         if not 0.0 <= p.data <= 1.0:
             raise ValueError(
                 f"binary_cross_entropy: outputs must be probabilities in [0, 1], got {p.data!r} "
@@ -190,8 +186,6 @@ def binary_cross_entropy_with_logits(logits, targets) -> Value:
     zs, ts = _pairs(logits, targets, "binary_cross_entropy_with_logits")
     terms = []
     for z, t in zip(zs, ts):
-        if not isinstance(z, Value):
-            z = Value(z)
         if z.data >= 0.0:
             terms.append(z * (1.0 - t) + ((-z).exp() + 1.0).log())
         else:

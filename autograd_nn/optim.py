@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from .value import Value
+from .value import Value, reset_grad
 
 
 def _check_number(name: str, x, low: float, high: float | None = None, low_open: bool = False) -> float:
@@ -79,7 +79,7 @@ class Optimizer:
     def zero_grad(self) -> None:
         """Reset every gradient: 0.0 for a ``Value``, ``None`` for a ``Tensor`` (as PyTorch)."""
         for p in self.params:
-            p.grad = 0.0 if isinstance(p, Value) else None
+            reset_grad(p)
 
     def step(self) -> None:
         """Update every parameter from its gradient."""

@@ -207,9 +207,15 @@ class Value(Node):
         if a == 0.0 and k < 0.0:
             raise ZeroDivisionError(f"pow: 0.0 ** {k!r} divides by zero")
         name = f"**{int(k)}" if integral else f"**{k:g}"
-        # At a == 0 with 0 < k < 1 the derivative is infinite; say so instead of dividing by 0.
         out = _power(a, k)
-        grad = k * _power(a, k - 1.0) if (a != 0.0 or k >= 1.0) else math.inf
+        # x**0 is the constant 1 (derivative 0 even at 0); at a == 0 with 0 < k < 1 the
+        # derivative is infinite: say so instead of dividing by zero.
+        if k == 0.0:
+            grad = 0.0
+        elif a != 0.0 or k >= 1.0:
+            grad = k * _power(a, k - 1.0)
+        else:
+            grad = math.inf
         return self._unary(out, grad, name, k)
 
     def __rpow__(self, other):
@@ -466,6 +472,16 @@ class Value(Node):
 
 
 _ONLY_VALUES = {Value}
+
+
+def reset_grad(param) -> None:
+    """Reset a parameter's gradient as PyTorch does: 0.0 for a ``Value``, ``None`` for a ``Tensor``.
+
+    Example:
+        >>> w = Value(1.0); w.grad = 3.0; reset_grad(w); w.grad
+        0.0
+    """
+    param.grad = 0.0 if type(param) is Value else None
 
 
 def _dot_values(weights, inputs, bias: Value, op: str = "wsum") -> Value:

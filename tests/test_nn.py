@@ -299,6 +299,13 @@ def test_save_load_round_trip(tmp_path):
     assert other([0.5, 0.5])[0].data == model([0.5, 0.5])[0].data
 
 
+def test_layer_and_tlu_network_name_the_wrong_part():
+    with pytest.raises(ValueError, match="neuron 1 must be a Neuron with 2 inputs, got a Neuron with 3"):
+        Layer(2, 2, neurons=[Neuron(2), Neuron(3)])
+    with pytest.raises(TypeError, match="layer 0, unit 1 must be a TLU, got int"):
+        TLUNetwork([[TLU([1, 1], 1), 3]])
+
+
 def test_save_writes_exactly_the_given_path_and_load_reads_it(tmp_path):
     model = MLP(2, [2, 1], seed=0)
     model.save(tmp_path / "model")  # no suffix added: the same path loads back

@@ -116,6 +116,13 @@ def test_parents_keep_operand_order_and_repeated_edges():
     assert a.grad == 4.0
 
 
+def test_power_zero_is_a_constant_even_at_zero():
+    x = Value(0.0)
+    y = x**0
+    y.backward()
+    assert y.data == 1.0 and y.local == (0.0,) and x.grad == 0.0
+
+
 def test_constants_make_no_node_but_are_remembered():
     x = Value(2.0)
     y = x * 0.5

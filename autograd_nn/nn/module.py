@@ -7,13 +7,15 @@ either are walked with their attribute name (and index) as a dotted prefix.
 
 from __future__ import annotations
 
+import io
 import os
 from collections import OrderedDict
 from collections.abc import Iterator
 
 import numpy as np
 
-from ..value import Value
+from .._files import write_atomic
+from ..value import Value, reset_grad
 
 
 def _is_parameter(obj) -> bool:
@@ -104,7 +106,7 @@ class Module:
             0.0
         """
         for p in self.parameters():
-            p.grad = 0.0 if isinstance(p, Value) else None
+            reset_grad(p)
 
     def state_dict(self) -> OrderedDict:
         """A copy of every parameter as a numpy array, keyed by its name.
@@ -179,15 +181,9 @@ class Module:
             >>> m.w.data = 0.0; m.load(path); m.w.data
             1.5
         """
-        path = os.fspath(path)
-        partial = f"{path}.partial"
-        try:
-            with open(partial, "wb") as file:
-                np.savez(file, **self.state_dict())
-            os.replace(partial, path)
-        finally:
-            if os.path.exists(partial):
-                os.remove(partial)
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.state_dict())
+        write_atomic(path, buffer.getvalue())
 
     def load(self, path) -> None:
         """Read parameters written by :meth:`save` (``allow_pickle=False``), checked as in

@@ -22,13 +22,12 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from ..value import Value, _dot_values
+from ..value import _ONLY_VALUES, Value, _dot_values
 from .module import Module
 
 ACTIVATIONS = ("step", "linear", "sigmoid", "tanh", "relu")
 
 _dot = Value.dot
-_ONLY_VALUES = {Value}
 _ACT = {
     "step": Value.step,
     "linear": None,
@@ -135,8 +134,11 @@ class TLUNetwork(Module):
 
     def __init__(self, layers: Sequence[Sequence[TLU]]) -> None:
         for i, layer in enumerate(layers):
-            if not all(isinstance(u, TLU) for u in layer):
-                raise TypeError(f"TLUNetwork layer {i} must be a list of TLU")
+            for j, unit in enumerate(layer):
+                if not isinstance(unit, TLU):
+                    raise TypeError(
+                        f"TLUNetwork layer {i}, unit {j} must be a TLU, got {type(unit).__name__}"
+                    )
         self.layers = [list(layer) for layer in layers]
 
     def forward(self, x) -> list[Value]:
@@ -304,9 +306,12 @@ class Layer(Module):
         self.name = "" if name is None else str(name)
         if neurons is not None:
             neurons = list(neurons)
-            for n in neurons:
+            for j, n in enumerate(neurons):
                 if not isinstance(n, Neuron) or n.nin != nin:
-                    raise ValueError(f"{self._where()}: every neuron must be a Neuron with {nin} inputs")
+                    got = f"a Neuron with {n.nin} inputs" if isinstance(n, Neuron) else type(n).__name__
+                    raise ValueError(
+                        f"{self._where()}: neuron {j} must be a Neuron with {nin} inputs, got {got}"
+                    )
             if len(neurons) != nout:
                 raise ValueError(f"{self._where()}: expected {nout} neurons, received {len(neurons)}")
             self.neurons = neurons
