@@ -58,11 +58,11 @@ def _targets_like(outputs: Tensor, targets, name: str) -> Tensor:
     return t
 
 
-def _float_targets(outputs: Tensor, targets, name: str) -> np.ndarray:
-    t = _targets_like(outputs, targets, name).data
-    if t.dtype != outputs.data.dtype:
-        t = t.astype(outputs.data.dtype)
-    return t
+def _float_outputs(x: Tensor) -> Tensor:
+    """``x`` itself, or integer (or bool) outputs as float64: they are constants, and their loss a float."""
+    if x.data.dtype.kind != "f":
+        return Tensor(x.data.astype(np.float64))
+    return x
 
 
 # -- softmax cross-entropy -----------------------------------------------------------------------
@@ -134,8 +134,7 @@ def cross_entropy(logits, targets) -> Tensor:
         t = t.reshape(1)
     if z.data.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {z.shape}")
-    if z.data.dtype.kind != "f":
-        z = Tensor(z.data.astype(np.float64))  # integer logits are constants: the loss is a float
+    z = _float_outputs(z)
     if t.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {t.dtype}")
     n, classes = z.data.shape
@@ -186,15 +185,16 @@ def binary_cross_entropy(outputs, targets) -> Tensor:
     """Binary cross-entropy of probabilities in [0, 1], mean over all elements.
 
     log p is clamped at −100 where p underflows (as PyTorch), so a saturated output gives a large
-    finite loss.  With logits at hand prefer :func:`binary_cross_entropy_with_logits`.
+    finite loss.  With logits at hand prefer :func:`binary_cross_entropy_with_logits`.  Integer
+    outputs (constants) are cast to float64.
 
     Example:
         >>> from autograd_nn import Tensor
         >>> round(binary_cross_entropy(Tensor([0.9, 0.2]), [1.0, 0.0]).item(), 6)
         0.164252
     """
-    p = _check_tensor(outputs, "binary_cross_entropy")
-    t = _float_targets(p, targets, "binary_cross_entropy")
+    p = _float_outputs(_check_tensor(outputs, "binary_cross_entropy"))
+    t = _targets_like(p, targets, "binary_cross_entropy").data
     bad = (p.data < 0) | (p.data > 1) | np.isnan(p.data)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -228,6 +228,8 @@ class BinaryCrossEntropyWithLogits(Function):
 def binary_cross_entropy_with_logits(logits, targets) -> Tensor:
     """Binary cross-entropy of sigmoid(logits), exact for logits of any size; gradient σ(z) − t.
 
+    Integer logits (constants) are cast to float64.
+
     Example:
         >>> from autograd_nn import Tensor
         >>> z = Tensor([0.0, 1000.0], requires_grad=True)
@@ -235,8 +237,8 @@ def binary_cross_entropy_with_logits(logits, targets) -> Tensor:
         >>> round(loss.item(), 4), z.grad.tolist()
         (500.3466, [-0.25, 0.5])
     """
-    z = _check_tensor(logits, "binary_cross_entropy_with_logits")
-    t = _float_targets(z, targets, "binary_cross_entropy_with_logits")
+    z = _float_outputs(_check_tensor(logits, "binary_cross_entropy_with_logits"))
+    t = _targets_like(z, targets, "binary_cross_entropy_with_logits").data
     data, ctx = BinaryCrossEntropyWithLogits.forward(z.data, t)
     return _record(BinaryCrossEntropyWithLogits, "binary_cross_entropy_with_logits", data, (z,), ctx)
 

@@ -570,6 +570,21 @@ def test_integer_logits_are_cast_to_float():
     assert loss.item() == pytest.approx(cross_entropy(Tensor([[0.0, 0.0], [3.0, 1.0]]), [1, 0]).item())
 
 
+def test_integer_outputs_give_a_float_binary_cross_entropy():
+    # The loss was cast back to the outputs' integer dtype: log 2 truncated to 0.
+    bce = losses.binary_cross_entropy_with_logits(Tensor([0, 0]), [0.5, 0.5])
+    assert bce.dtype == np.float64 and bce.item() == pytest.approx(np.log(2))
+    assert losses.binary_cross_entropy_with_logits(Tensor([0, 0]), [1, 0]).item() == pytest.approx(np.log(2))
+    bce = losses.binary_cross_entropy(Tensor([1, 0]), [0.5, 0.5])
+    assert bce.dtype == np.float64 and bce.item() == pytest.approx(50.0)
+    assert losses.binary_cross_entropy(Tensor([1, 0]), [1, 0]).item() == 0.0
+    # Plain targets still take float outputs' dtype: float32 stays float32, its gradient too.
+    z = Tensor(np.zeros(2, dtype=np.float32), requires_grad=True)
+    bce = losses.binary_cross_entropy_with_logits(z, np.array([1.0, 0.0]))
+    bce.backward()
+    assert bce.dtype == np.float32 and z.grad.dtype == np.float32
+
+
 # -- losses ---------------------------------------------------------------------------------------
 
 
