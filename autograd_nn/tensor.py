@@ -162,15 +162,20 @@ def _operand(x, like, op: str):
     return NotImplemented
 
 
-def _broadcast_error(op: str, a, b, error: Exception) -> ValueError:
-    return ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together ({error})")
+def _binary_error(op: str, a, b, error: Exception) -> ValueError:
+    """The forward of ``a op b`` raised ``error``: blame the shapes only if they do not broadcast."""
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        return ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together ({error})")
+    return ValueError(f"{op}: {error}")
 
 
 def _binary(fn, a, b):
     try:
         data, ctx = fn.forward(a.data, b.data)
     except ValueError as error:
-        raise _broadcast_error(fn.name, a, b, error) from None
+        raise _binary_error(fn.name, a, b, error) from None
     return _record(fn, fn.name, data, (a, b), ctx)
 
 
@@ -337,7 +342,10 @@ class Pow(Function):
 
     @staticmethod
     def forward(a, b):
-        return a**b, None
+        if a.dtype.kind in "iub" and b.dtype.kind in "iub" and (b < 0).any():
+            a = a.astype(np.float64)  # numpy refuses integers to negative integer powers
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a**b, None  # 0 ** -1 = inf, as in torch; detect_anomaly reports it
 
     @staticmethod
     def backward(ctx, g, parents):

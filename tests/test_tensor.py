@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from autograd_nn import AnomalyError, Tensor, Value, concatenate, detect_anomaly, losses, no_grad, stack
+from autograd_nn import tensor as tensor_module
 from autograd_nn.graph import topological_order
 from autograd_nn.nn import Identity, Linear, ReLU, Sequential, Sigmoid, Step, Tanh
 from autograd_nn.optim import SGD, Adam
@@ -489,6 +490,28 @@ def test_shape_errors_name_the_op_and_both_shapes():
         Tensor(np.ones((2, 3, 4))) @ Tensor(np.ones((3, 4, 5)))
     with pytest.raises(ValueError, match=r"matmul: \(3,\) @ \(4, 2\): the inner dimensions 3 and 4"):
         Tensor(np.ones(3)) @ Tensor(np.ones((4, 2)))
+
+
+def test_an_error_that_is_not_about_shapes_does_not_blame_broadcasting():
+    # Integers to negative integer powers: numpy refuses, so Pow computes in float64, as PowConst.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = Tensor([2, 3]) ** Tensor([-1, 2])
+        assert y.dtype == np.float64 and y.data.tolist() == [0.5, 9.0]
+        assert (Tensor([0]) ** Tensor([-1])).item() == np.inf
+    assert (Tensor([2, 3]) ** Tensor([1, 2])).data.tolist() == [2, 9]  # stays integer where it can
+
+    class Refuses(tensor_module.Function):
+        name = "refuses"
+
+        @staticmethod
+        def forward(a, b):
+            raise ValueError("no such value")
+
+    with pytest.raises(ValueError, match=r"^refuses: no such value$"):
+        tensor_module._binary(Refuses, Tensor([1.0, 2.0]), Tensor([3.0, 4.0]))
+    with pytest.raises(ValueError, match=r"^refuses: shapes \(2,\) and \(3,\) do not broadcast together"):
+        tensor_module._binary(Refuses, Tensor([1.0, 2.0]), Tensor([3.0, 4.0, 5.0]))
 
 
 @pytest.mark.parametrize(
