@@ -195,16 +195,16 @@ def _norm_axes(axis, ndim: int) -> tuple:
     return tuple(a % ndim if ndim else a for a in axes)
 
 
+def _first_index(mask: np.ndarray) -> tuple:
+    """The index of the first True of ``mask`` (``()`` for a 0-d one), as a tuple of ints."""
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
+
+
 def _unreduce(g, shape: tuple, axis, keepdims: bool):
     """Broadcast the gradient of a reduction back over the axes it reduced."""
     if not keepdims and axis is not None:
         g = np.expand_dims(g, _norm_axes(axis, len(shape)))
     return np.broadcast_to(g, shape)
-
-
-def _first_bad(array: np.ndarray) -> tuple:
-    flat = int(np.argmax(~np.isfinite(array)))
-    return tuple(int(i) for i in np.unravel_index(flat, array.shape))
 
 
 # -- operations: forward and vector-Jacobian product side by side ---------------------------------
@@ -936,10 +936,6 @@ class LogSoftmax(Function):
     def backward(ctx, g, parents):
         logp, axis = ctx
         return (g - np.exp(logp) * g.sum(axis=axis, keepdims=True),)
-
-
-def _first_index(mask: np.ndarray) -> tuple:
-    return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
 
 
 # -- the Tensor ----------------------------------------------------------------------------------
@@ -1689,7 +1685,7 @@ def _check_values(topo: list) -> None:
     for node in topo:
         data = node.data
         if data.dtype.kind == "f" and not np.isfinite(data).all():
-            index = _first_bad(data)
+            index = _first_index(~np.isfinite(data))
             bad = data[index].item()
             if node._fn is None:
                 raise AnomalyError(f"detect_anomaly: {_name(node)} holds {bad!r} at index {index}")
@@ -1701,16 +1697,17 @@ def _check_values(topo: list) -> None:
 
 def _check_grad(g: np.ndarray, node, what: str) -> None:
     if g.dtype.kind == "f" and not np.isfinite(g).all():
-        index = _first_bad(g)
+        index = _first_index(~np.isfinite(g))
         bad = g[index].item()
         raise AnomalyError(f"detect_anomaly: {what} produced the gradient {bad!r} at index {index}")
 
 
 def _tensor_pow(a, b):
     if b.requires_grad and (a.data <= 0).any():
+        index = _first_index(a.data <= 0)
         raise ValueError(
             "pow: a Tensor exponent that requires grad needs a positive base (d a**b / db = a**b log a); "
-            f"the base is {a.data[_first_index(a.data <= 0)].item()!r} at index {_first_index(a.data <= 0)}"
+            f"the base is {a.data[index].item()!r} at index {index}"
         )
     return _binary(Pow, a, b)
 

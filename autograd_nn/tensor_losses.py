@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import Function, Tensor, _as_tensor, _record, _sigmoid
+from .tensor import Function, Tensor, _as_tensor, _first_index, _record, _sigmoid
 from .value import Value
 
 __all__ = [
@@ -197,10 +197,10 @@ def binary_cross_entropy(outputs, targets) -> Tensor:
     t = _targets_like(p, targets, "binary_cross_entropy").data
     bad = (p.data < 0) | (p.data > 1) | np.isnan(p.data)
     if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        index = _first_index(bad)
         raise ValueError(
-            f"binary_cross_entropy: outputs must be probabilities in [0, 1], got {p.data[index]!r} at index "
-            f"{index} (for raw scores use binary_cross_entropy_with_logits)"
+            f"binary_cross_entropy: outputs must be probabilities in [0, 1], got {p.data[index].item()!r} "
+            f"at index {index} (for raw scores use binary_cross_entropy_with_logits)"
         )
     data, ctx = BinaryCrossEntropy.forward(p.data, t)
     return _record(BinaryCrossEntropy, "binary_cross_entropy", data, (p,), ctx)
@@ -287,7 +287,7 @@ def hinge(outputs, targets) -> Tensor:
     labels = t.data
     bad = (labels != 1) & (labels != -1)
     if bad.any():
-        index = tuple(int(i) for i in np.argwhere(np.atleast_1d(bad))[0])
-        value = np.atleast_1d(labels)[index]
+        index = _first_index(np.atleast_1d(bad))
+        value = np.atleast_1d(labels)[index].item()
         raise ValueError(f"hinge: labels must be -1 or +1, target {index} is {value!r}")
     return (1 - y * t).relu().mean()

@@ -663,6 +663,21 @@ def test_losses_through_the_shared_module():
     assert losses.mse(Tensor(np.ones(2, dtype=np.float32)), [0.0, 0.0]).dtype == np.float32
 
 
+def test_loss_input_errors_name_the_first_bad_element_as_a_plain_number():
+    with pytest.raises(ValueError, match=r"got 1\.5 at index \(\) "):
+        losses.binary_cross_entropy(Tensor(1.5), 1.0)
+    with pytest.raises(ValueError, match=r"got nan at index \(0, 1\) "):
+        losses.binary_cross_entropy(Tensor([[0.5, np.nan, -1.0]]), [[1.0, 1.0, 1.0]])
+    with pytest.raises(ValueError, match=r"target \(0, 1\) is 0\.0$"):
+        losses.hinge(Tensor([[1.0, 2.0, 3.0]]), [[1, 0, 2]])
+    with pytest.raises(ValueError, match=r"target \(0,\) is 0\.0$"):
+        losses.hinge(Tensor(1.0), 0)
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"holds inf at index \(1, 0\)"):
+        (Tensor([[1.0], [np.inf]], requires_grad=True) * 2).sum().backward()
+    with pytest.raises(ValueError, match=r"the base is 0\.0 at index \(1,\)"):
+        Tensor([1.0, 0.0, -1.0]) ** Tensor([2.0, 2.0, 2.0], requires_grad=True)
+
+
 # -- layers and optimisers ------------------------------------------------------------------------
 
 
