@@ -941,6 +941,35 @@ class LogSoftmax(Function):
 # -- the Tensor ----------------------------------------------------------------------------------
 
 
+_DUNDER_OF = {"+": "add", "-": "sub", "*": "mul", "/": "truediv"}
+
+
+def _binop(fn, sym: str, reflected: bool = False):
+    """Tensor's ``__add__`` (``__radd__`` when ``reflected``) and kin: ``_binary(fn, ...)`` itself.
+
+    The returned method is what each dunder would be written out by hand, with no call in
+    between: a Tensor operand goes straight to ``_binary``; anything else is made a Tensor by
+    ``_operand`` (or answered with NotImplemented).  A reflected method puts ``other`` first.
+    """
+    if reflected:
+        def method(self, other):
+            other = _operand(other, self, sym)
+            if other is NotImplemented:
+                return NotImplemented
+            return _binary(fn, other, self)
+    else:
+        def method(self, other):
+            if type(other) is not Tensor:
+                other = _operand(other, self, sym)
+                if other is NotImplemented:
+                    return NotImplemented
+            return _binary(fn, self, other)
+    name = f"__{'r' if reflected else ''}{_DUNDER_OF[sym]}__"
+    method.__name__ = name
+    method.__qualname__ = f"Tensor.{name}"
+    return method
+
+
 def _to_array(data, dtype, where: str) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
@@ -1176,57 +1205,14 @@ class Tensor(Node):
 
     # -- arithmetic ------------------------------------------------------------------------------
 
-    def __add__(self, other):
-        if type(other) is not Tensor:
-            other = _operand(other, self, "+")
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(Add, self, other)
-
-    def __radd__(self, other):
-        other = _operand(other, self, "+")
-        if other is NotImplemented:
-            return NotImplemented
-        return _binary(Add, other, self)
-
-    def __sub__(self, other):
-        if type(other) is not Tensor:
-            other = _operand(other, self, "-")
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(Sub, self, other)
-
-    def __rsub__(self, other):
-        other = _operand(other, self, "-")
-        if other is NotImplemented:
-            return NotImplemented
-        return _binary(Sub, other, self)
-
-    def __mul__(self, other):
-        if type(other) is not Tensor:
-            other = _operand(other, self, "*")
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(Mul, self, other)
-
-    def __rmul__(self, other):
-        other = _operand(other, self, "*")
-        if other is NotImplemented:
-            return NotImplemented
-        return _binary(Mul, other, self)
-
-    def __truediv__(self, other):
-        if type(other) is not Tensor:
-            other = _operand(other, self, "/")
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(Div, self, other)
-
-    def __rtruediv__(self, other):
-        other = _operand(other, self, "/")
-        if other is NotImplemented:
-            return NotImplemented
-        return _binary(Div, other, self)
+    __add__ = _binop(Add, "+")
+    __radd__ = _binop(Add, "+", reflected=True)
+    __sub__ = _binop(Sub, "-")
+    __rsub__ = _binop(Sub, "-", reflected=True)
+    __mul__ = _binop(Mul, "*")
+    __rmul__ = _binop(Mul, "*", reflected=True)
+    __truediv__ = _binop(Div, "/")
+    __rtruediv__ = _binop(Div, "/", reflected=True)
 
     def __neg__(self):
         return _unary(Neg, self)

@@ -116,6 +116,19 @@ def test_arithmetic_with_numbers_arrays_and_broadcasting():
     np.testing.assert_array_equal((a @ tb).data, a @ b)
 
 
+def test_arithmetic_dunders_name_their_op_and_keep_the_operand_order():
+    x = Tensor([4.0], requires_grad=True)
+    for name, op, value in (("__add__", "+", x + 2), ("__radd__", "+", 2 + x), ("__sub__", "-", x - 2),
+                            ("__rsub__", "-", 2 - x), ("__mul__", "*", x * 2), ("__rmul__", "*", 2 * x),
+                            ("__truediv__", "/", x / 2), ("__rtruediv__", "/", 2 / x)):
+        method = getattr(Tensor, name)
+        assert method.__name__ == name and method.__qualname__ == f"Tensor.{name}"
+        assert value.op == op
+        assert value.parents[0 if name.startswith("__r") else 1].data.item() == 2.0
+    assert [(2 - x).item(), (2 / x).item(), ([1.0] - x).item()] == [-2.0, 0.5, -3.0]
+    assert Tensor.__add__(x, "a") is NotImplemented and Tensor.__rsub__(x, object()) is NotImplemented
+
+
 def test_ndarray_on_the_left_dispatches_to_tensor():
     a = np.ones(3)
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
