@@ -447,24 +447,25 @@ class Linear(Function):
         x, w = parents[0], parents[1]
         xd = x.data
         gx = g @ w.data.T if x.requires_grad else None
-        gw = gb = None
+        gw = None
+        # The bias's gradient, a sum over the batch, only when there is a bias that wants it.
+        want_gb = len(parents) == 3 and parents[2].requires_grad
         if xd.ndim == 2:
             if w.requires_grad:
                 gw = xd.T @ g
-            if len(parents) == 3 and parents[2].requires_grad:
-                gb = np.add.reduce(g, axis=0)
+            gb = np.add.reduce(g, axis=0) if want_gb else None
         elif xd.ndim == 1:
             if w.requires_grad:
                 gw = np.outer(xd, g)
-            gb = g
+            gb = g if want_gb else None
         else:
             g2 = g.reshape(-1, g.shape[-1])
             if w.requires_grad:
                 gw = xd.reshape(-1, xd.shape[-1]).T @ g2
-            gb = g2.sum(axis=0)
+            gb = np.add.reduce(g2, axis=0) if want_gb else None
         if len(parents) == 2:
             return gx, gw
-        return gx, gw, (gb if parents[2].requires_grad else None)
+        return gx, gw, gb
 
 
 class Sum(Function):

@@ -714,6 +714,36 @@ def test_linear_layer_layout_init_and_state():
         Linear(2, 2, dtype=np.int32)
 
 
+class _CountsReductions(np.ndarray):
+    """An array that counts the reductions (``np.add.reduce``, ``.sum``) made from it."""
+
+    reductions = 0
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "reduce":
+            type(self).reductions += 1
+        inputs = tuple(i.view(np.ndarray) if isinstance(i, _CountsReductions) else i for i in inputs)
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+
+@pytest.mark.parametrize("x_shape", [(3,), (2, 3), (2, 4, 3)])
+@pytest.mark.parametrize("bias", ["none", "constant", "trained"])
+def test_linear_backward_sums_the_bias_gradient_only_when_it_is_wanted(x_shape, bias):
+    from autograd_nn.tensor import Linear as LinearOp
+
+    x = Tensor(np.ones(x_shape), requires_grad=True)
+    w = Tensor(np.ones((3, 2)), requires_grad=True)
+    parents = (x, w) if bias == "none" else (x, w, Tensor(np.ones(2), requires_grad=bias == "trained"))
+    g = np.ones(x_shape[:-1] + (2,)).view(_CountsReductions)
+    _CountsReductions.reductions = 0
+    grads = LinearOp.backward(None, g, parents)
+    assert len(grads) == len(parents)
+    wanted = bias == "trained" and len(x_shape) > 1  # a 1-D input's bias gradient is g itself
+    assert _CountsReductions.reductions == wanted
+    if bias != "none":
+        assert (grads[2] is not None) == (bias == "trained")
+
+
 def test_linear_computes_in_the_weights_dtype():
     layer = Linear(3, 2, seed=0)  # float32
     y = layer(np.ones((4, 3)))  # float64 data
