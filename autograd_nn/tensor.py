@@ -1744,22 +1744,26 @@ def linear(x, weight, bias=None):
     """
     x = _as_tensor(x, "linear")
     weight = _as_tensor(weight, "linear")
-    if bias is None:
-        parents = (x, weight)
-        b = None
-    else:
-        bias = _as_tensor(bias, "linear")
-        parents = (x, weight, bias)
-        b = bias.data
+    return _linear(x, weight, None if bias is None else _as_tensor(bias, "linear"))
+
+
+def _linear(x, w, b=None):
+    """The fused node of :func:`linear` for operands that are Tensors already (``b`` may be None).
+
+    ``nn.Linear.forward`` calls it directly: the hot path of every tensor network.
+    """
     try:
-        data, ctx = Linear.forward(x.data, weight.data, b)
+        if b is None:
+            data, ctx = Linear.forward(x.data, w.data)
+        else:
+            data, ctx = Linear.forward(x.data, w.data, b.data)
     except ValueError:
-        extra = f" + {bias.shape}" if bias is not None else ""
+        extra = f" + {b.shape}" if b is not None else ""
         raise ValueError(
-            f"linear: {x.shape} @ {weight.shape}{extra}: x's last axis must equal the weight's first "
+            f"linear: {x.shape} @ {w.shape}{extra}: x's last axis must equal the weight's first "
             "and the bias must have the weight's second"
         ) from None
-    return _record(Linear, "linear", data, parents, ctx)
+    return _record(Linear, "linear", data, (x, w) if b is None else (x, w, b), ctx)
 
 
 def concatenate(tensors, axis: int = 0):

@@ -744,6 +744,21 @@ def test_linear_backward_sums_the_bias_gradient_only_when_it_is_wanted(x_shape, 
         assert (grads[2] is not None) == (bias == "trained")
 
 
+@pytest.mark.parametrize("bias", [True, False])
+def test_the_linear_layer_and_the_linear_function_record_the_same_node(bias):
+    layer = Linear(3, 2, bias=bias, seed=0, dtype=np.float64)
+    x = np.arange(6.0).reshape(2, 3)
+    y = layer(x)
+    z = linear(x, layer.weight, layer.bias)
+    assert y.op == z.op == "linear" and len(y.parents) == len(z.parents) == 2 + bias
+    assert y.parents[1:] == z.parents[1:]
+    np.testing.assert_array_equal(y.data, z.data)
+    with pytest.raises(ValueError, match=r"^linear: \(2, 4\) @ \(3, 2\)"):
+        linear(np.ones((2, 4)), layer.weight, layer.bias)
+    with pytest.raises(ValueError, match=r"^Linear\(nin=3, .*its last axis must be nin = 3"):
+        layer(np.ones((2, 4)))
+
+
 def test_linear_computes_in_the_weights_dtype():
     layer = Linear(3, 2, seed=0)  # float32
     y = layer(np.ones((4, 3)))  # float64 data

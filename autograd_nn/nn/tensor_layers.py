@@ -114,19 +114,14 @@ class Linear(Module):
             >>> Linear(2, 1, seed=0)(np.ones((3, 2))).dtype   # float64 data, float32 layer
             dtype('float32')
         """
-        w, b = self.weight, self.bias
-        if type(x) is not Tensor:
-            x = Tensor(x)
+        w = self.weight
+        x = _input(x)
         if x.data.dtype != w.data.dtype:
             dtype = w.data.dtype
             x = x.astype(dtype) if x.requires_grad else Tensor(x.data.astype(dtype))
-        # The fused op called directly: this is the hot path of every tensor network.
+        # The fused op on Tensors, with no conversions: this is the hot path of every tensor network.
         try:
-            if b is None:
-                data, ctx = _t.Linear.forward(x.data, w.data)
-                return _t._record(_t.Linear, "linear", data, (x, w), ctx)
-            data, ctx = _t.Linear.forward(x.data, w.data, b.data)
-            return _t._record(_t.Linear, "linear", data, (x, w, b), ctx)
+            return _t._linear(x, w, self.bias)
         except ValueError:
             raise ValueError(
                 f"{self!r}: the input has shape {x.shape}; its last axis must be nin = {self.nin}"
@@ -189,7 +184,7 @@ class _Activation(Module):
 
     def forward(self, x) -> Tensor:
         """Apply the activation elementwise."""
-        return _t._unary(self.function, x if type(x) is Tensor else Tensor(x))
+        return _t._unary(self.function, _input(x))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
