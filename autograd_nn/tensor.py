@@ -1530,7 +1530,12 @@ class Tensor(Node):
             g_is_free = node in free_grads
             if retain_grads or (retained is not None and node in retained):
                 old = node.grad
-                node.grad = g if old is None else old + g
+                if old is not None:
+                    node.grad = old + g
+                else:
+                    # Kept as it is only when it is ours alone: a gradient passed through (+) or a
+                    # view (sum's broadcast) is some other node's array too.
+                    node.grad = g if g_is_free else g.copy()
                 g_is_free = False
             fn = node._fn
             if free:

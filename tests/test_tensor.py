@@ -285,6 +285,21 @@ def test_accumulation_and_which_nodes_keep_their_grad():
     np.testing.assert_allclose(h.grad, 2 * h.data + 3)
 
 
+def test_retained_gradients_are_never_one_array_shared_by_two_nodes():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    h = a * 3
+    k = h + 1.0  # + passes its gradient through: h's gradient is k's array
+    s = (k * 2).sum()  # sum's gradient is a broadcast view
+    s.backward(retain_grads=True)
+    assert h.grad is not k.grad and not np.shares_memory(h.grad, k.grad)
+    k.grad += 1.0  # one node's gradient changed in place leaves every other as it was
+    assert h.grad.tolist() == [2.0, 2.0] and a.grad.tolist() == [6.0, 6.0]
+    m = Tensor([1.0, 2.0], requires_grad=True) * 2
+    m.retain_grad()
+    m.sum().backward()
+    assert m.grad.flags.writeable and m.grad.base is None  # not sum's read-only broadcast view
+
+
 def test_second_backward_without_retain_graph_raises():
     x = leaf(3)
     y = (x.exp() * 2).sum()
