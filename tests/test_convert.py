@@ -104,6 +104,14 @@ def test_bad_models():
         tensor_to_mlp(Sequential(Linear(2, 2), ReLU(), Identity()))
     with pytest.raises(TypeError, match="no Linear"):
         tensor_to_mlp(Sequential())
+    # An activation layer is taken only directly after a Linear: first, or after another, it is refused.
+    message = r"^tensor_to_mlp: layer {} \({}\) must follow a Linear layer directly$"
+    with pytest.raises(TypeError, match=message.format(0, "Tanh")):
+        tensor_to_mlp(Tanh())
+    with pytest.raises(TypeError, match=message.format(2, "Sigmoid")):
+        tensor_to_mlp(Sequential(Linear(2, 2), Tanh(), Sigmoid(), Linear(2, 1)))
+    mlp = tensor_to_mlp(Sequential(Linear(2, 2), Identity(), Linear(2, 1), Sigmoid()))
+    assert [layer.activation for layer in mlp.layers] == ["linear", "sigmoid"]
     mlp = MLP(2, [2], activation="tanh", seed=0)
     mlp.layers[0].neurons[1].activation = "relu"
     with pytest.raises(ValueError, match="mixes the activations"):

@@ -85,7 +85,7 @@ def tensor_to_mlp(model):
             specs.append([(weight[:, j].tolist(), float(bias[j])) for j in range(weight.shape[1])])
             activations.append("linear")
         elif type(module) in _NAME_OF:
-            if not specs or activations[-1] != "linear" or _follows_activation(modules, i):
+            if i == 0 or not isinstance(modules[i - 1], Linear):
                 raise TypeError(
                     f"tensor_to_mlp: layer {i} ({type(module).__name__}) must follow a Linear layer directly"
                 )
@@ -98,10 +98,6 @@ def tensor_to_mlp(model):
     if not specs:
         raise TypeError("tensor_to_mlp: the model has no Linear layer")
     return MLP.from_weights(specs, activation=activations)
-
-
-def _follows_activation(modules, i: int) -> bool:
-    return i > 0 and type(modules[i - 1]) in _NAME_OF
 
 
 def _number(p) -> float:
