@@ -31,7 +31,9 @@ __all__ = [
     "mse",
 ]
 
-_LOG_FLOOR = -100.0  # log p is clamped here where p underflows, as torch.nn.BCELoss does
+# log p is clamped here where p underflows, as torch.nn.BCELoss does.  The one definition: the
+# scalar losses (autograd_nn.losses) import it from here.
+_LOG_FLOOR = -100.0
 
 
 def _check_tensor(x, name: str) -> Tensor:

@@ -691,6 +691,13 @@ def test_losses_through_the_shared_module():
     assert losses.mse(Tensor(np.ones(2, dtype=np.float32)), [0.0, 0.0]).dtype == np.float32
 
 
+def test_the_log_floor_of_the_binary_cross_entropy_is_torchs():
+    from autograd_nn.tensor_losses import _LOG_FLOOR  # the scalar losses import it from here
+
+    assert _LOG_FLOOR == -100.0
+    assert losses.binary_cross_entropy(Tensor([0.0, 1.0]), [1.0, 0.0]).item() == -_LOG_FLOOR
+
+
 def test_loss_input_errors_name_the_first_bad_element_as_a_plain_number():
     with pytest.raises(ValueError, match=r"got 1\.5 at index \(\) "):
         losses.binary_cross_entropy(Tensor(1.5), 1.0)
