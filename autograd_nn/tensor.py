@@ -89,6 +89,11 @@ def sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
     return out
 
 
+def _array(out):
+    """``out`` as an ndarray: numpy gives a scalar for a 0-d input, and the vjps write into arrays."""
+    return out if type(out) is _ndarray else np.asarray(out)
+
+
 # -- building nodes ------------------------------------------------------------------------------
 
 
@@ -662,9 +667,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(a):
-        out = np.exp(a)
-        if type(out) is not _ndarray:
-            out = np.asarray(out)  # a 0-d input gives a numpy scalar; the vjp writes into arrays
+        out = _array(np.exp(a))
         return out, out
 
     @staticmethod
@@ -711,9 +714,7 @@ class Sqrt(Function):
             raise ValueError(
                 f"sqrt: the input is negative at index {index} ({a[index].item()!r}); sqrt needs x >= 0"
             )
-        out = np.sqrt(a)
-        if type(out) is not _ndarray:
-            out = np.asarray(out)  # a 0-d input gives a numpy scalar; the vjp writes into arrays
+        out = _array(np.sqrt(a))
         return out, out
 
     @staticmethod
@@ -765,9 +766,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(a):
-        out = np.tanh(a)
-        if type(out) is not _ndarray:
-            out = np.asarray(out)  # a 0-d input gives a numpy scalar; the vjp writes into arrays
+        out = _array(np.tanh(a))
         return out, out
 
     @staticmethod
