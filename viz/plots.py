@@ -381,6 +381,19 @@ def _tlu_params(weights, threshold, n: int, where: str):
     return w, float(getattr(threshold, "data", threshold))
 
 
+def _tlu_setup(weights, threshold, X, y, n: int, where: str):
+    """Weights, threshold, points (the 2^n corners by default) and labels (the unit's own output
+    by default) for a plot of an n-input TLU's separating line (n = 2) or plane (n = 3)."""
+    w, theta = _tlu_params(weights, threshold, n, where)
+    if not np.any(w):
+        shape = "line" if n == 2 else "plane"
+        raise ValueError(f"{where}: all weights are 0, so there is no separating {shape}")
+    X, y = _check_xy(_corners(n) if X is None else X, y, where, n)
+    if y is None:
+        y = (X @ w >= theta).astype(float)
+    return w, theta, X, y
+
+
 def _corners(n: int) -> np.ndarray:
     return np.array([[(i >> (n - 1 - k)) & 1 for k in range(n)] for i in range(2 ** n)], dtype=float)
 
@@ -420,13 +433,7 @@ def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-
         >>> [t.get_text() for t in ax.get_legend().get_texts()]
         ['unit fires', 'y = 1', 'y = 0']
     """
-    w, theta = _tlu_params(weights, threshold, 2, "plot_tlu_line")
-    if not np.any(w):
-        raise ValueError("plot_tlu_line: all weights are 0, so there is no separating line")
-    X = _corners(2) if X is None else X
-    X, y = _check_xy(X, y, "plot_tlu_line", 2)
-    if y is None:
-        y = (X @ w >= theta).astype(float)
+    w, theta, X, y = _tlu_setup(weights, threshold, X, y, 2, "plot_tlu_line")
     ax = _axes(ax)
     lo, hi = limits
     g = np.linspace(lo, hi, 200)
@@ -480,13 +487,7 @@ def plot_tlu_plane(weights, threshold=None, X=None, y=None, ax=None):
         >>> ax.name
         '3d'
     """
-    w, theta = _tlu_params(weights, threshold, 3, "plot_tlu_plane")
-    if not np.any(w):
-        raise ValueError("plot_tlu_plane: all weights are 0, so there is no separating plane")
-    X = _corners(3) if X is None else X
-    X, y = _check_xy(X, y, "plot_tlu_plane", 3)
-    if y is None:
-        y = (X @ w >= theta).astype(float)
+    w, theta, X, y = _tlu_setup(weights, threshold, X, y, 3, "plot_tlu_plane")
     ax = _axes(ax, projection="3d")
     if getattr(ax, "name", "") != "3d":
         raise ValueError("plot_tlu_plane: ax must be a 3-D Axes (fig.add_subplot(projection='3d'))")

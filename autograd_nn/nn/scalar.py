@@ -69,15 +69,18 @@ def _param(x, label: str, group: str | None, what: str) -> Value:
     return v
 
 
-def _length_error(where: str, expected: int, x) -> ValueError:
-    return ValueError(f"{where} expects {expected} inputs, received {len(x)}")
-
-
 def _check_sequence(x, where: str):
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(
             f"{where} takes a sequence of inputs (list of numbers or Values), got {type(x).__name__}"
         )
+
+
+def _check_inputs(x, expected: int, where: str) -> None:
+    """A sequence of ``expected`` inputs, or an error naming the unit and both lengths."""
+    _check_sequence(x, where)
+    if len(x) != expected:
+        raise ValueError(f"{where} expects {expected} inputs, received {len(x)}")
 
 
 class TLU(Module):
@@ -108,9 +111,7 @@ class TLU(Module):
 
     def forward(self, x) -> Value:
         """The unit's output for inputs ``x`` (numbers or Values): a Value, 1.0 or 0.0."""
-        _check_sequence(x, self._where())
-        if len(x) != len(self.w):
-            raise _length_error(self._where(), len(self.w), x)
+        _check_inputs(x, self.nin, self._where())
         s = _dot(self.w, x)
         return (s - self.threshold).step()
 
@@ -231,9 +232,7 @@ class Neuron(Module):
 
     def forward(self, x) -> Value:
         """The neuron's output for the inputs ``x`` (a sequence of numbers or Values)."""
-        _check_sequence(x, self._where())
-        if len(x) != len(self.w):
-            raise _length_error(self._where(), len(self.w), x)
+        _check_inputs(x, self.nin, self._where())
         return self._forward(x)
 
     def _where(self) -> str:
@@ -348,9 +347,7 @@ class Layer(Module):
 
     def forward(self, x) -> list[Value]:
         """The outputs of all neurons for inputs ``x``: a list of ``nout`` Values."""
-        _check_sequence(x, self._where())
-        if len(x) != len(self.neurons[0].w):
-            raise _length_error(self._where(), self.nin, x)
+        _check_inputs(x, self.nin, self._where())
         # Check the shared input vector once, not once per neuron: the neurons' own weights and
         # biases are Values by construction.
         if set(map(type, x)) == _ONLY_VALUES:
