@@ -1,24 +1,22 @@
 """The scalar engine: ``Value``, a node that records every operation on Python floats.
 
-Each operation computes its output and its local derivatives in the same few lines and stores
-them on the result (``local[i]`` is d result / d ``parents[i]``).  Backward is one generic loop
-that hands ``local * grad`` to each parent; there is no closure per node.
+Each operation computes its output and its local derivatives from the op table
+(:mod:`autograd_nn.ops`) and stores them on the result (``local[i]`` is d result /
+d ``parents[i]``).  Backward is one generic loop that hands ``local * grad`` to each parent;
+there is no closure per node.  A failed backward leaves every gradient as it was.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import operator
 
-from .graph import SWITCHES, AnomalyError, Node, topological_order
+from . import ops
+from .graph import DEFAULT, MODES, AnomalyError, Node, is_anomaly_enabled, topological_order
+from .ops import WeightedSum
 
 _new = object.__new__
-_exp = math.exp
-_tanh = math.tanh
-_log = math.log
 _isfinite = math.isfinite
-_mul = operator.mul
 
 
 def _leaf_number(data, where: str) -> float:
@@ -38,7 +36,8 @@ class Value(Node):
 
     ``parents`` are the operands in order (``a * a`` has two edges) and ``local[i]`` is the
     partial derivative of this node with respect to ``parents[i]``, computed by the operation
-    itself.  Plain Python numbers in an operation are constants: they become no node.
+    itself from the op table (:mod:`autograd_nn.ops`).  Plain Python numbers in an operation
+    are constants: they become no node, and the node keeps them in ``const``.
 
     Example:
         >>> from autograd_nn import Value
@@ -49,9 +48,9 @@ class Value(Node):
         (4.0, 2.0)
     """
 
-    # ``_label``, ``group`` and ``const`` are set only where needed: unset slots cost no time on
-    # the hot path, and readers use the ``label`` property or getattr with a default.
-    __slots__ = ("data", "grad", "parents", "local", "op", "_label", "group", "const")
+    # ``_label`` and ``const`` are set only where needed: unset slots cost no time on the hot
+    # path, and readers use the ``label`` property or getattr with a default.
+    __slots__ = ("data", "grad", "parents", "local", "op", "_label", "const")
     # numpy arrays defer to our reflected operators instead of broadcasting over a Value.
     __array_ufunc__ = None
 
@@ -69,163 +68,45 @@ class Value(Node):
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name}{op})"
 
-    # -- arithmetic -----------------------------------------------------------------------------
+    # -- arithmetic: a Value operand is a parent, a number a constant -------------------------
 
     def __add__(self, other):
-        out = _new(Value)
-        out.grad = 0.0
-        out.op = "+"
-        if type(other) is Value:
-            out.data = self.data + other.data
-            if SWITCHES.grad_enabled:
-                out.parents = (self, other)
-                out.local = (1.0, 1.0)
-                return out
-        else:
-            # Plain floats are the common constant: skip the conversion call for them.
-            c = other if type(other) is float else _const(other)
-            if c is NotImplemented:
-                return NotImplemented
-            out.data = self.data + c
-            if SWITCHES.grad_enabled:
-                out.parents = (self,)
-                out.local = (1.0,)
-                out.const = c
-                return out
-        out.parents = out.local = ()
-        return out
+        return _binary(_ADD, self, other)
 
     def __radd__(self, other):
         # sum([a, b, c]) starts from the int 0: hand back self so no useless "0 +" node is made.
         if type(other) is int and other == 0:
             return self
-        return self.__add__(other)
+        return _binary(_ADD, self, other)
 
     def __sub__(self, other):
-        out = _new(Value)
-        out.grad = 0.0
-        out.op = "-"
-        if type(other) is Value:
-            out.data = self.data - other.data
-            if SWITCHES.grad_enabled:
-                out.parents = (self, other)
-                out.local = (1.0, -1.0)
-                return out
-        else:
-            # Plain floats are the common constant: skip the conversion call for them.
-            c = other if type(other) is float else _const(other)
-            if c is NotImplemented:
-                return NotImplemented
-            out.data = self.data - c
-            if SWITCHES.grad_enabled:
-                out.parents = (self,)
-                out.local = (1.0,)
-                out.const = c
-                return out
-        out.parents = out.local = ()
-        return out
+        return _binary(_SUB, self, other)
 
     def __rsub__(self, other):
-        c = _const(other)
-        if c is NotImplemented:
-            return NotImplemented
-        return self._unary(c - self.data, -1.0, "rsub", c)
+        return _reflected(_RSUB, self, other)
 
     def __mul__(self, other):
-        out = _new(Value)
-        out.grad = 0.0
-        out.op = "*"
-        if type(other) is Value:
-            out.data = self.data * other.data
-            if SWITCHES.grad_enabled:
-                out.parents = (self, other)
-                out.local = (other.data, self.data)
-                return out
-        else:
-            # Plain floats are the common constant: skip the conversion call for them.
-            c = other if type(other) is float else _const(other)
-            if c is NotImplemented:
-                return NotImplemented
-            out.data = self.data * c
-            if SWITCHES.grad_enabled:
-                out.parents = (self,)
-                out.local = (c,)
-                out.const = c
-                return out
-        out.parents = out.local = ()
-        return out
+        return _binary(_MUL, self, other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
-        if type(other) is Value:
-            b = other.data
-            if b == 0.0:
-                raise ZeroDivisionError(f"division: {self.data!r} / {other!r} divides by zero")
-            return _binary(self, other, self.data / b, 1.0 / b, -self.data / (b * b), "/")
-        c = _const(other)
-        if c is NotImplemented:
-            return NotImplemented
-        if c == 0.0:
-            raise ZeroDivisionError(f"division: {self!r} / {other!r} divides by zero")
-        return self._unary(self.data / c, 1.0 / c, "/", c)
+        return _binary(_DIV, self, other)
 
     def __rtruediv__(self, other):
-        c = _const(other)
-        if c is NotImplemented:
-            return NotImplemented
-        a = self.data
-        if a == 0.0:
-            raise ZeroDivisionError(f"division: {other!r} / {self!r} divides by zero")
-        return self._unary(c / a, -c / (a * a), "rdiv", c)
+        return _reflected(_RDIV, self, other)
 
     def __neg__(self):
-        return self._unary(-self.data, -1.0, "neg")
+        return _apply(_NEG, (self,), (self.data,))
 
     def __pos__(self):
         return self
 
     def __pow__(self, other):
-        a = self.data
-        if type(other) is Value:
-            y = other.data
-            if a <= 0.0:
-                raise ValueError(
-                    f"pow: a Value exponent needs a positive base (the derivative uses log(base)), "
-                    f"got base {a!r} ** {y!r}"
-                )
-            out = _power(a, y)
-            return _binary(self, other, out, y * _power(a, y - 1.0), out * _log(a), "**")
-        k = _const(other)
-        if k is NotImplemented:
-            return NotImplemented
-        if not _isfinite(k):
-            raise ValueError(f"pow: the exponent must be a finite number, got {a!r} ** {k!r}")
-        integral = k.is_integer()
-        if a < 0.0 and not integral:
-            raise ValueError(f"pow: {a!r} ** {k!r} has no real value (negative base, fractional exponent)")
-        if a == 0.0 and k < 0.0:
-            raise ZeroDivisionError(f"pow: 0.0 ** {k!r} divides by zero")
-        name = f"**{int(k)}" if integral else f"**{k:g}"
-        out = _power(a, k)
-        # x**0 is the constant 1 (derivative 0 even at 0); at a == 0 with 0 < k < 1 the
-        # derivative is infinite: say so instead of dividing by zero.
-        if k == 0.0:
-            grad = 0.0
-        elif a != 0.0 or k >= 1.0:
-            grad = k * _power(a, k - 1.0)
-        else:
-            grad = math.inf
-        return self._unary(out, grad, name, k)
+        return _binary(_POW, self, other)
 
     def __rpow__(self, other):
-        c = _const(other)
-        if c is NotImplemented:
-            return NotImplemented
-        if c <= 0.0:
-            raise ValueError(f"pow: {c!r} ** Value needs a positive base (the derivative uses log(base))")
-        out = _power(c, self.data)
-        return self._unary(out, out * _log(c), "rpow", c)
+        return _reflected(_RPOW, self, other)
 
     # -- functions -------------------------------------------------------------------------------
 
@@ -236,13 +117,7 @@ class Value(Node):
             >>> round(Value(1.0).exp().data, 6)
             2.718282
         """
-        try:
-            out = _exp(self.data)
-        except OverflowError:
-            raise OverflowError(
-                f"exp: exp({self.data!r}) overflows a float (largest finite input is about 709.78)"
-            ) from None
-        return self._unary(out, out, "exp")
+        return _apply(_EXP, (self,), (self.data,))
 
     def log(self):
         """Natural logarithm; a non-positive input raises ``ValueError`` naming it.
@@ -251,10 +126,7 @@ class Value(Node):
             >>> Value(1.0).log().data
             0.0
         """
-        a = self.data
-        if a <= 0.0:
-            raise ValueError(f"log: log({a!r}) is undefined (the input must be positive)")
-        return self._unary(_log(a), 1.0 / a, "log")
+        return _apply(_LOG, (self,), (self.data,))
 
     def tanh(self):
         """Hyperbolic tangent, exact at any input; derivative 1 - tanh².
@@ -263,8 +135,7 @@ class Value(Node):
             >>> Value(1000.0).tanh().data
             1.0
         """
-        t = _tanh(self.data)
-        return self._unary(t, 1.0 - t * t, "tanh")
+        return _apply(_TANH, (self,), (self.data,))
 
     def sigmoid(self):
         """The logistic function 1 / (1 + e^-x), exact at ±1000; derivative σ(1 - σ).
@@ -273,14 +144,7 @@ class Value(Node):
             >>> Value(0.0).sigmoid().data, Value(-1000.0).sigmoid().data
             (0.5, 0.0)
         """
-        a = self.data
-        # Only ever exponentiate a non-positive number, so e^|x| can never overflow.
-        if a >= 0.0:
-            s = 1.0 / (1.0 + _exp(-a))
-        else:
-            z = _exp(a)
-            s = z / (1.0 + z)
-        return self._unary(s, s * (1.0 - s), "sigmoid")
+        return _apply(_SIGMOID, (self,), (self.data,))
 
     def relu(self):
         """max(0, x); derivative 1 for x > 0 and 0 otherwise.
@@ -289,8 +153,7 @@ class Value(Node):
             >>> Value(-2.0).relu().data
             0.0
         """
-        a = self.data
-        return self._unary(a if a > 0.0 else 0.0, 1.0 if a > 0.0 else 0.0, "relu")
+        return _apply(_RELU, (self,), (self.data,))
 
     def step(self):
         """The threshold unit: 1 if x >= 0 else 0.  Its derivative is 0 everywhere it exists.
@@ -299,7 +162,7 @@ class Value(Node):
             >>> Value(0.0).step().data, Value(-0.1).step().data
             (1.0, 0.0)
         """
-        return self._unary(1.0 if self.data >= 0.0 else 0.0, 0.0, "step")
+        return _apply(_STEP, (self,), (self.data,))
 
     def abs(self):
         """|x|; derivative sign(x), taken as 0 at 0.
@@ -308,24 +171,9 @@ class Value(Node):
             >>> Value(-3.0).abs().data
             3.0
         """
-        a = self.data
-        return self._unary(abs(a), (a > 0.0) - (a < 0.0) + 0.0, "abs")
+        return _apply(_ABS, (self,), (self.data,))
 
     __abs__ = abs
-
-    def _unary(self, data: float, local: float, op: str, const=None):
-        out = _new(Value)
-        out.data = data
-        out.grad = 0.0
-        out.op = op
-        if SWITCHES.grad_enabled:
-            out.parents = (self,)
-            out.local = (local,)
-            if const is not None:
-                out.const = const
-        else:
-            out.parents = out.local = ()
-        return out
 
     # -- many operands, one node -------------------------------------------------------------
 
@@ -341,28 +189,22 @@ class Value(Node):
         """
         parents = []
         constant = _leaf_number(start, "Value.sum(start)")
-        total = constant
         for v in values:
             if type(v) is Value:
                 parents.append(v)
-                total += v.data
             else:
-                number = _leaf_number(v, "Value.sum(values)")
-                constant += number
-                total += number
-        out = _node(total, tuple(parents), (1.0,) * len(parents), "sum")
-        if constant:
-            out.const = constant
-        return out
+                constant += _leaf_number(v, "Value.sum(values)")
+        return _apply(_SUM, tuple(parents), [p.data for p in parents], constant or None)
 
     @staticmethod
-    def dot(weights, inputs, bias=None, op: str = "wsum") -> Value:
+    def dot(weights, inputs, bias=None) -> Value:
         """The weighted sum s = Σ_k w_k h_k + b as one node, as a neuron computes it.
 
         Its local derivatives are h_k for each weight, w_k for each input and 1 for the bias, so
         a gradient path through it reads as the lecture's dE/dw_k = dE/ds · ds/dw_k with
         ds/dw_k = h_k.  Weights and inputs may be Values or plain numbers (constants).  The
-        parents are the weights that are Values, then the inputs that are Values, then the bias.
+        parents are the weights that are Values, then the inputs that are Values, then the bias;
+        the node's ``const`` is its :class:`~autograd_nn.ops.WeightedSum` layout.
 
         Example:
             >>> w = [Value(3.7), Value(3.7)]; b = Value(-1.5)
@@ -374,31 +216,16 @@ class Value(Node):
         if n != len(inputs):
             raise ValueError(f"Value.dot: {n} weights but {len(inputs)} inputs; they must be equally many")
         if {type(bias), *map(type, weights), *map(type, inputs)} == _ONLY_VALUES:
-            return _dot_values(weights, inputs, bias, op)
-        wd = [w.data if type(w) is Value else _leaf_number(w, "Value.dot(weights)") for w in weights]
-        hd = [h.data if type(h) is Value else _leaf_number(h, "Value.dot(inputs)") for h in inputs]
-        total = sum(map(_mul, wd, hd))
-        # d s / d w_k = h_k and d s / d h_k = w_k, for those that are Values.
-        parents = [w for w in weights if type(w) is Value] + [h for h in inputs if type(h) is Value]
-        local = [hd[k] for k, w in enumerate(weights) if type(w) is Value]
-        local += [wd[k] for k, h in enumerate(inputs) if type(h) is Value]
-        if bias is not None:
-            if type(bias) is Value:
-                total += bias.data
-                parents.append(bias)
-                local.append(1.0)
-            else:
-                total += _leaf_number(bias, "Value.dot(bias)")
-        out = _node(total, tuple(parents), tuple(local), op)
-        # Remember the layout (None marks a parent, a number a constant) so the node can be
-        # recomputed, e.g. by the per-node gradient check.
-        out.const = (
-            tuple(None if type(w) is Value else float(w) for w in weights),
-            tuple(None if type(h) is Value else float(h) for h in inputs),
-            None if bias is None or type(bias) is Value else float(bias),
-            bias is not None,
+            return _dot_values(weights, inputs, bias)
+        layout = WeightedSum(
+            tuple(None if type(w) is Value else _leaf_number(w, "Value.dot(weights)") for w in weights),
+            tuple(None if type(h) is Value else _leaf_number(h, "Value.dot(inputs)") for h in inputs),
+            None if type(bias) is Value else (0.0 if bias is None else _leaf_number(bias, "Value.dot(bias)")),
         )
-        return out
+        parents = (*[w for w in weights if type(w) is Value], *[h for h in inputs if type(h) is Value])
+        if type(bias) is Value:
+            parents += (bias,)
+        return _apply(_WSUM, parents, [p.data for p in parents], layout)
 
     # -- reverse mode ---------------------------------------------------------------------------
 
@@ -427,14 +254,20 @@ class Value(Node):
             for n in topo:
                 n.grad = 0.0
         self.grad = grad
-        if SWITCHES.anomaly:
-            _backward_checked(topo)
-        else:
-            for node in reversed(topo):
-                g = node.grad
-                if g and node.parents:
-                    for parent, d in zip(node.parents, node.local):
-                        parent.grad += d * g
+        try:
+            if is_anomaly_enabled():
+                _backward_checked(topo)
+            else:
+                for node in reversed(topo):
+                    g = node.grad
+                    if g and node.parents:
+                        for parent, d in zip(node.parents, node.local):
+                            parent.grad += d * g
+        except BaseException:
+            # A failed pass (an anomaly, an interrupt) changes nothing: every gradient as before.
+            for n, old in zip(topo, previous):
+                n.grad = old
+            raise
         if accumulate:
             for n, old in zip(topo, previous):
                 n.grad += old
@@ -469,9 +302,14 @@ class Value(Node):
 
 
 
-
-
 _ONLY_VALUES = {Value}
+
+_ADD, _SUB, _MUL, _DIV, _POW = (ops.get(name) for name in ("+", "-", "*", "/", "**"))
+_RSUB, _RDIV, _RPOW = (ops.get(name) for name in ("rsub", "rdiv", "rpow"))
+_NEG, _EXP, _LOG, _ABS = (ops.get(name) for name in ("neg", "exp", "log", "abs"))
+_TANH, _SIGMOID, _RELU, _STEP = (ops.get(name) for name in ("tanh", "sigmoid", "relu", "step"))
+_SUM, _WSUM = ops.get("sum"), ops.get("wsum")
+_dense_wsum = ops.dense_wsum
 
 
 def reset_grad(param) -> None:
@@ -484,22 +322,65 @@ def reset_grad(param) -> None:
     param.grad = 0.0 if type(param) is Value else None
 
 
-def _dot_values(weights, inputs, bias: Value, op: str = "wsum") -> Value:
+def _apply(op, parents: tuple, xs, const=None) -> Value:
+    """The node ``op`` makes from ``parents`` (whose values are ``xs``) and a constant, if any.
+
+    The op table computes the value and, when grad mode records, the local derivatives.
+    """
+    data = op.forward(xs, const)
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.op = op.name
+    if DEFAULT.everywhere or MODES.grad_enabled:
+        out.parents = parents
+        out.local = op.local(xs, data, const)
+        if const is not None:
+            out.const = const
+    else:
+        out.parents = out.local = ()
+    return out
+
+
+def _binary(op, a: Value, other):
+    """``a op other``: two parents for a Value ``other``, one parent and a constant for a number."""
+    if type(other) is Value:
+        return _apply(op, (a, other), (a.data, other.data))
+    # Plain floats are the common constant: skip the conversion call for them.
+    c = other if type(other) is float else _const(other)
+    if c is NotImplemented:
+        return NotImplemented
+    return _apply(op, (a,), (a.data,), c)
+
+
+def _reflected(op, a: Value, other):
+    """``other op a`` for a number ``other`` (``1 - a``, ``1 / a``, ``2 ** a``)."""
+    c = _const(other)
+    if c is NotImplemented:
+        return NotImplemented
+    return _apply(op, (a,), (a.data,), c)
+
+
+def _dot_values(weights, inputs, bias: Value) -> Value:
     """``Value.dot`` when the caller knows every operand is a Value and the lengths agree.
 
     A layer checks its input vector once and then calls this for each of its neurons.
     """
-    wd = [w.data for w in weights]
-    hd = [h.data for h in inputs]
-    return _node(sum(map(_mul, wd, hd)) + bias.data, (*weights, *inputs, bias), (*hd, *wd, 1.0), op)
+    data, local = _dense_wsum([w.data for w in weights], [h.data for h in inputs], bias.data)
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.op = "wsum"
+    if DEFAULT.everywhere or MODES.grad_enabled:
+        out.parents = (*weights, *inputs, bias)
+        out.local = local
+        out.const = _dense_layout(len(weights))
+    else:
+        out.parents = out.local = ()
+    return out
 
 
-def _power(base: float, exponent: float) -> float:
-    """base ** exponent for floats, with an overflow named as the pow operation's."""
-    try:
-        return base**exponent
-    except OverflowError:
-        raise OverflowError(f"pow: {base!r} ** {exponent!r} overflows a float") from None
+_dense_layout = WeightedSum.of_parents
 
 
 def _const(other):
@@ -512,32 +393,27 @@ def _const(other):
     return NotImplemented
 
 
-def _node(data: float, parents: tuple, local: tuple, op: str) -> Value:
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.op = op
-    if SWITCHES.grad_enabled:
-        out.parents = parents
-        out.local = local
-    else:
-        out.parents = out.local = ()
-    return out
-
-
-def _binary(a: Value, b: Value, data: float, da: float, db: float, op: str) -> Value:
-    return _node(data, (a, b), (da, db), op)
-
-
 def _name(node: Value) -> str:
     label = node.label
+    op = node.op
+    const = getattr(node, "const", None)
+    if op and isinstance(const, float):
+        op = f"{op} {const:g}" if ops.get(op).constant == "right" else f"{const:g} {op}"
     if label:
-        return f"{label!r} (op {node.op!r})" if node.op else repr(label)
-    return f"the {node.op or 'leaf'} node"
+        return f"{label!r} (op {op!r})" if op else repr(label)
+    return f"the {op or 'leaf'} node"
 
 
-def _backward_checked(topo: list) -> None:
-    """The backward loop of anomaly mode: the same arithmetic, checking every number."""
+def check_values(topo: list) -> None:
+    """Anomaly mode: raise naming the first node (in computation order) whose value is not finite.
+
+    Example:
+        >>> big = Value(float("inf"), label="big"); y = big * 0.0
+        >>> check_values(topological_order(y))
+        Traceback (most recent call last):
+        ...
+        autograd_nn.graph.AnomalyError: detect_anomaly: the value of 'big' is inf
+    """
     for node in topo:
         if not _isfinite(node.data):
             inputs = ", ".join(repr(p.data) for p in node.parents)
@@ -545,6 +421,11 @@ def _backward_checked(topo: list) -> None:
                 f"detect_anomaly: the value of {_name(node)} is {node.data!r}"
                 + (f" (computed from {inputs})" if inputs else "")
             )
+
+
+def _backward_checked(topo: list) -> None:
+    """The backward loop of anomaly mode: the same arithmetic, checking every number."""
+    check_values(topo)
     for node in reversed(topo):
         g = node.grad
         if not _isfinite(g):

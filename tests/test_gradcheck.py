@@ -1,18 +1,20 @@
 """gradcheck and the per-node check must pass right derivatives and catch planted wrong ones."""
 
+import dataclasses
 import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_nn import GradcheckError, Value, gradcheck
+from autograd_nn import GradcheckError, Value, gradcheck, ops
+from autograd_nn import value as value_module
 from autograd_nn.gradcheck import check_local_derivatives, gradcheck_nodes
+from autograd_nn.graph import topological_order
 
-
-def _wrong_tanh(self):
-    t = math.tanh(self.data)
-    return self._unary(t, 1.0 - t, "tanh")  # planted bug: should be 1 - t**2
+# A planted bug: Value's tanh stores 1 - t as its derivative (should be 1 - t**2); the op table's
+# own entry, which the per-node check reads, stays right.
+_WRONG_TANH = dataclasses.replace(ops.get("tanh"), local=lambda xs, out, c: (1.0 - out,))
 
 
 def test_gradcheck_passes_and_leaves_inputs_untouched():
@@ -33,7 +35,7 @@ def test_gradcheck_leaves_every_gradient_of_the_graph_as_it_was():
 
 
 def test_gradcheck_catches_a_planted_wrong_derivative(monkeypatch):
-    monkeypatch.setattr(Value, "tanh", _wrong_tanh)
+    monkeypatch.setattr(value_module, "_TANH", _WRONG_TANH)
     x, y = Value(0.8, label="x"), Value(0.3)
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda a, b: (a * b).tanh() + b, [x, y])
@@ -46,7 +48,7 @@ def test_per_node_check_names_the_broken_operation(monkeypatch):
     x = Value(0.8)
     good = (x * 2).sigmoid() + x.tanh()
     assert check_local_derivatives(good) == []
-    monkeypatch.setattr(Value, "tanh", _wrong_tanh)
+    monkeypatch.setattr(value_module, "_TANH", _WRONG_TANH)
     bad = (x * 2).sigmoid() + x.tanh() * x.exp()
     mismatches = check_local_derivatives(bad)
     assert [m.op for m in mismatches] == ["tanh"]
@@ -67,6 +69,16 @@ def test_per_node_check_covers_every_op_with_constants():
     )
     assert check_local_derivatives(expr) == []
     assert gradcheck_nodes(expr)
+    # Every scalar op of the table is in the expression: a new op needs a case here.
+    used = {n.op for n in topological_order(expr)}
+    assert {op.name for op in ops.OPS.values() if op.scalar} <= used
+
+
+def test_per_node_check_refuses_an_op_the_table_does_not_know():
+    y = Value(2.0) * 3
+    y.op = "frobnicate"
+    with pytest.raises(ops.UnknownOpError, match="unknown op 'frobnicate'"):
+        check_local_derivatives(y)
 
 
 def test_gradcheck_rejects_non_values():

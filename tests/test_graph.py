@@ -1,11 +1,12 @@
 """The engine-agnostic graph walk: topological order and the paths of the chain rule."""
 
 import math
+import time
 
 import pytest
 
 from autograd_nn import Value, gradcheck
-from autograd_nn.graph import all_paths, iter_edges, topological_order
+from autograd_nn.graph import all_paths, count_paths, iter_edges, topological_order
 
 
 def test_topological_order_puts_parents_first_once_each():
@@ -69,3 +70,33 @@ def test_a_chain_on_top_of_a_fork_is_ordered_like_any_graph():
     assert order[-1] is top
     top.backward()
     assert gradcheck(lambda x, y: (((x * y + x).tanh() * 0.9 + 0.1) * 0.9 + 0.1), [Value(1.5), Value(-2.0)])
+
+
+def test_paths_are_counted_before_they_are_listed():
+    # Forty squarings: 2^40 paths from x down to a.  Counting is linear in the graph; listing
+    # them would never finish, so all_paths refuses, naming the count and the keyword.
+    a = Value(1.0, label="a")
+    x = a
+    for _ in range(40):
+        x = x * x
+    start = time.perf_counter()
+    assert count_paths(x, a) == 2**40
+    with pytest.raises(ValueError, match=r"1099511627776 paths .* max_paths=10000.*max_paths=1099511627776"):
+        all_paths(x, a)
+    assert time.perf_counter() - start < 0.5
+    y = a
+    for _ in range(10):
+        y = y * y
+    assert len(all_paths(y, a, max_paths=1024)) == 1024
+    with pytest.raises(ValueError, match="more than max_paths=1000"):
+        all_paths(y, a, max_paths=1000)
+    with pytest.raises(ValueError, match="max_paths must be a positive int"):
+        all_paths(y, a, max_paths=0)
+    assert count_paths(y, Value(2.0)) == 0
+
+
+def test_topological_order_of_several_roots_lists_shared_nodes_once():
+    a = Value(1.0)
+    b, c = a * 2, a.exp()
+    order = topological_order([b, c])
+    assert len(order) == 3 and order[0] is a and {id(b), id(c)} == {id(n) for n in order[1:]}

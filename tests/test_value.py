@@ -1,6 +1,7 @@
 """The scalar engine: values, local derivatives, backward, grad modes and bad input."""
 
 import math
+import threading
 import warnings
 
 import numpy as np
@@ -127,7 +128,9 @@ def test_constants_make_no_node_but_are_remembered():
     x = Value(2.0)
     y = x * 0.5
     assert y.parents == (x,) and y.local == (0.5,) and y.const == 0.5
-    assert (3 - x).op == "rsub" and (3 / x).op == "rdiv" and (x**3).op == "**3"
+    assert (3 - x).op == "rsub" and (3 / x).op == "rdiv" and (2**x).op == "rpow"
+    cube = x**3  # a constant exponent is the node's constant, as any other constant operand
+    assert cube.op == "**" and cube.const == 3.0 and cube.parents == (x,) and cube.local == (12.0,)
 
 
 def test_reused_subexpression_accumulates():
@@ -274,7 +277,7 @@ def test_nan_propagates_silently_without_anomaly_mode():
 def test_detect_anomaly_names_the_first_bad_node():
     x = Value(0.0, label="x")
     root = (x**0.5) * 3
-    with detect_anomaly(), pytest.raises(AnomalyError, match=r"\*\*0.5"):
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"\*\* 0.5"):
         root.backward()
     bad = Value(float("inf"), label="big")
     y = (bad * 0.0).tanh()
@@ -291,3 +294,152 @@ def test_comparisons_and_repr():
     assert a < b and b >= a and a <= 1.0 and b > 1
     assert "label='w'" in repr(Value(1.0, label="w"))
     assert {a, b} == {a, b}  # hashable by identity
+
+
+def test_a_failed_backward_leaves_every_gradient_as_it_was():
+    # The issue's case: anomaly mode stops the pass half-way; p's earlier 7.0 must survive.
+    a, p = Value(1e-300), Value(2.0)
+    c = a.log() * 1e10 + p * 3
+    p.grad = 7.0
+    before = {n: n.grad for n in topological_order(c)}
+    with detect_anomaly(), pytest.raises(AnomalyError):
+        c.backward()
+    assert {n: n.grad for n in topological_order(c)} == before and p.grad == 7.0
+    # An interrupt in the middle of the pass (here: a non-number local derivative) as well.
+    x = Value(1.5)
+    y = (x * x).tanh() + x
+    y.backward()
+    before = {n: n.grad for n in topological_order(y)}
+    y.parents[0].local = ("not a number",)
+    with pytest.raises(TypeError):
+        y.backward()
+    assert {n: n.grad for n in topological_order(y)} == before
+
+
+def test_grad_mode_is_per_thread_and_overlapping_blocks_restore_it():
+    # Two threads whose no_grad blocks overlap (A enters, B enters, A leaves, B leaves): with one
+    # process-wide switch A would restore "off" from B and leave recording off for everyone.
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def thread_a():
+        with no_grad():
+            a_in.set()
+            b_in.wait()
+            seen["a inside"] = is_grad_enabled()
+        a_out.set()
+
+    def thread_b():
+        a_in.wait()
+        with no_grad():
+            b_in.set()
+            a_out.wait()
+            seen["b inside"] = is_grad_enabled()
+        seen["b after"] = is_grad_enabled()
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"a inside": False, "b inside": False, "b after": True}
+    assert is_grad_enabled()
+    x = Value(3.0)
+    (x * x).backward()
+    assert x.grad == 6.0
+
+
+def test_a_no_grad_in_one_thread_does_not_stop_another_thread_recording():
+    held, done = threading.Event(), threading.Event()
+    results = {}
+
+    def holder():
+        with no_grad():
+            held.set()
+            done.wait()
+            results["holder records"] = len((Value(1.0) * 2).parents) > 0
+
+    def worker():
+        held.wait()
+        w = Value(0.5)
+        y = (w * 3.0).tanh() * w
+        y.backward()
+        results["grad"] = w.grad
+        done.set()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=worker)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = math.tanh(1.5) + 0.5 * 3.0 * (1 - math.tanh(1.5) ** 2)
+    assert results["grad"] == pytest.approx(expected, rel=1e-12)
+    assert results["holder records"] is False
+
+
+def test_anomaly_mode_is_per_thread_too():
+    inside, done = threading.Event(), threading.Event()
+
+    def checker():
+        with detect_anomaly():
+            inside.set()
+            done.wait()
+
+    t = threading.Thread(target=checker)
+    t.start()
+    inside.wait()
+    try:
+        y = Value(float("inf")) * 0.0
+        y.backward()  # this thread is not in anomaly mode: NaN propagates silently
+    finally:
+        done.set()
+        t.join()
+    assert math.isnan(y.data)
+
+
+def test_no_grad_on_a_generator_function_holds_inside_its_body_only():
+    @no_grad
+    def evaluate(xs):
+        for x in xs:
+            yield x * 2, is_grad_enabled()
+
+    it = evaluate([Value(1.0), Value(2.0)])
+    y, inside = next(it)
+    assert inside is False and y.parents == ()
+    assert is_grad_enabled()  # between steps, the caller records as usual
+    y, inside = next(it)
+    assert inside is False and is_grad_enabled()
+    assert list(it) == []
+
+    @no_grad()
+    def counter():
+        sent = yield 1
+        yield sent * 10
+
+    gen = counter()
+    assert next(gen) == 1 and gen.send(4) == 40
+    with pytest.raises(TypeError, match="cannot decorate the coroutine function"):
+
+        @no_grad
+        async def not_allowed():
+            return 1
+
+
+def test_a_mode_instance_shared_by_threads_restores_each_threads_state():
+    shared = no_grad()
+    inside, done = threading.Event(), threading.Event()
+
+    def other():
+        with shared:
+            inside.set()
+            done.wait()
+
+    t = threading.Thread(target=other)
+    t.start()
+    inside.wait()
+    with shared:
+        assert not is_grad_enabled()
+    assert is_grad_enabled()  # not the other thread's saved state
+    done.set()
+    t.join()
+    assert is_grad_enabled()

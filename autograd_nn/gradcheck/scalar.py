@@ -1,66 +1,32 @@
-"""Gradient checking against central finite differences.
+"""Gradient checks of the scalar engine against central finite differences.
 
-Two checks that complement each other:
-
-* :func:`gradcheck` compares the whole function's analytic gradient with finite differences, as
+* :func:`gradcheck_values` compares a function's analytic gradient with finite differences, as
   ``torch.autograd.gradcheck`` does: it tells you *that* a gradient is wrong.
 * :func:`check_local_derivatives` compares the local derivative stored on every node of a graph
-  with a finite difference of that one operation: it tells you *which* operation is wrong.
+  with a finite difference of that one operation's forward from the op table
+  (:mod:`autograd_nn.ops`): it tells you *which* operation is wrong.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from .graph import no_grad, topological_order
-from .value import Value
+from .. import ops
+from ..graph import no_grad, topological_order
+from ..value import Value
+from .error import GradcheckError
 
 
-class GradcheckError(AssertionError):
-    """An analytic gradient disagrees with its finite-difference estimate; the message says where.
-
-    An ``AssertionError``, so a failed check inside a test reads as a failed assertion.
-
-    Example:
-        >>> from autograd_nn import GradcheckError, Value, gradcheck
-        >>> def square(x):
-        ...     y = x * x
-        ...     y.local = (1.0, 1.0)  # a wrong local derivative: d(x x)/dx is x for each operand
-        ...     return y
-        >>> try:
-        ...     gradcheck(square, [Value(3.0)])
-        ... except GradcheckError as err:
-        ...     print(str(err).splitlines()[1].split(", numeric")[0])
-          input 0: analytic 2.0
-    """
-
-
-def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
-    """Check ``f``'s gradient with respect to every input against central finite differences.
-
-    ``f`` takes the inputs (Values, or Tensors) and returns one Value (or a Tensor).  An input
-    passes when ``|analytic - numeric| <= atol + rtol * |numeric|``, where numeric is
-    ``(f(x + eps) - f(x - eps)) / (2 eps)``.  The inputs' data and gradients are left as they were.
-
-    Returns:
-        True when every input passes.
-
-    Raises:
-        GradcheckError: listing, for each failing input, the analytic and numeric values and
-            their difference.
+def gradcheck_values(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+    """:func:`autograd_nn.gradcheck` for a function of Values that returns one Value.
 
     Example:
-        >>> from autograd_nn import Value, gradcheck
+        >>> from autograd_nn import Value
         >>> x, y = Value(0.5), Value(-1.5)
-        >>> gradcheck(lambda a, b: (a * b).tanh() + a.exp(), [x, y])
+        >>> gradcheck_values(lambda a, b: (a * b).tanh() + a.exp(), [x, y])
         True
     """
     inputs = list(inputs)
-    if any(type(x).__name__ == "Tensor" for x in inputs):
-        from ._gradcheck_tensor import gradcheck_tensor
-
-        return gradcheck_tensor(f, inputs, eps=eps, atol=atol, rtol=rtol)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"gradcheck: input {i} must be a Value or a Tensor, got {type(x).__name__}")
@@ -113,59 +79,9 @@ def _named(x) -> str:
 
 
 # -- the per-node check --------------------------------------------------------------------------
-# Each op's forward written again, independently of value.py, from its parents' values and the
-# constant the node remembers.  A wrong local derivative in value.py then shows up as a mismatch.
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-
-
-def _wsum(xs: list[float], layout) -> float:
-    if layout is None:
-        # Every operand a Value: w_1..w_n, h_1..h_n, then the bias (an odd count).
-        n = len(xs) // 2
-        return math.fsum(xs[k] * xs[n + k] for k in range(n)) + (xs[-1] if len(xs) % 2 else 0.0)
-    weights, inputs, bias, has_bias = layout
-    # The parents are the weights that are Values, then the inputs that are Values, then the bias.
-    parents = iter(xs)
-    ws = [next(parents) if w is None else w for w in weights]
-    hs = [next(parents) if h is None else h for h in inputs]
-    total = math.fsum(w * h for w, h in zip(ws, hs))
-    if has_bias:
-        total += next(parents) if bias is None else bias
-    return total
-
-
-_FORWARD = {
-    "+": lambda xs, c: xs[0] + (xs[1] if len(xs) == 2 else c),
-    "-": lambda xs, c: xs[0] - (xs[1] if len(xs) == 2 else c),
-    "rsub": lambda xs, c: c - xs[0],
-    "*": lambda xs, c: xs[0] * (xs[1] if len(xs) == 2 else c),
-    "/": lambda xs, c: xs[0] / (xs[1] if len(xs) == 2 else c),
-    "rdiv": lambda xs, c: c / xs[0],
-    "**": lambda xs, c: xs[0] ** xs[1],
-    "rpow": lambda xs, c: c ** xs[0],
-    "neg": lambda xs, c: -xs[0],
-    "exp": lambda xs, c: math.exp(xs[0]),
-    "log": lambda xs, c: math.log(xs[0]),
-    "tanh": lambda xs, c: math.tanh(xs[0]),
-    "sigmoid": lambda xs, c: _sigmoid(xs[0]),
-    "relu": lambda xs, c: max(xs[0], 0.0),
-    "step": lambda xs, c: 1.0 if xs[0] >= 0 else 0.0,
-    "abs": lambda xs, c: abs(xs[0]),
-    "sum": lambda xs, c: math.fsum(xs) + (c or 0.0),
-    "wsum": _wsum,
-}
-# Ops with a kink at 0: a finite difference across it measures nothing useful.
-_KINKED = {"relu", "step", "abs"}
-
-
-def _forward_of(node):
-    op = node.op
-    if op.startswith("**") and op != "**":
-        return lambda xs, c: xs[0] ** c
-    return _FORWARD.get(op)
+# Each node's op is looked up in the op table; its stored local derivatives are compared with
+# central differences of the table's reference forward, from the parents' values and the constant
+# the node remembers.  A wrong derivative in the table or on a node then shows up as a mismatch.
 
 
 @dataclass(frozen=True)
@@ -206,9 +122,12 @@ class LocalDerivativeMismatch:
 def check_local_derivatives(root: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3):
     """Compare every node's stored local derivatives with finite differences of its operation.
 
-    Each operation is recomputed from its parents' values by an independent implementation of its
-    forward; nodes of unknown ops are skipped, and so are ``relu``, ``step`` and ``abs`` within
-    ``eps`` of their kink at 0.  The graph is not changed.
+    Each operation is recomputed from its parents' values by its reference forward in the op
+    table; ops with a kink (``relu``, ``step``, ``abs`` at 0) are skipped within ``eps`` of it,
+    and so is a point whose neighbourhood leaves the op's domain.  The graph is not changed.
+
+    Raises:
+        autograd_nn.ops.UnknownOpError: for a node whose op the table does not know.
 
     Returns:
         A list of :class:`LocalDerivativeMismatch`, empty when every derivative is right.
@@ -224,12 +143,11 @@ def check_local_derivatives(root: Value, eps: float = 1e-6, atol: float = 1e-5, 
     for node in topological_order(root):
         if not node.parents:
             continue
-        forward = _forward_of(node)
-        if forward is None:
-            continue
+        op = ops.get(node.op)
+        forward = op.forward
         const = getattr(node, "const", None)
         xs = [p.data for p in node.parents]
-        if node.op in _KINKED and abs(xs[0]) <= eps:
+        if op.kink is not None and abs(xs[0] - op.kink) <= eps:
             continue
         for i, stored in enumerate(node.local):
             plus, minus = list(xs), list(xs)
