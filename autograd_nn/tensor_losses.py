@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import Function, Tensor, _as_tensor, _first_index, _record, _sigmoid
+from .tensor._arrays import first_index
+from .tensor.functions import Function, _sigmoid
+from .tensor.tensor import Tensor, _as_tensor
 from .value import Value
 
 __all__ = [
@@ -70,7 +72,7 @@ def _float_outputs(x: Tensor) -> Tensor:
 # -- softmax cross-entropy -----------------------------------------------------------------------
 
 
-class CrossEntropy(Function):
+class CrossEntropyOp(Function):
     """Mean over the batch of −log softmax(z)[t]: log-sum-exp forward, (softmax − onehot)/N back."""
 
     name = "cross_entropy"
@@ -90,7 +92,7 @@ class CrossEntropy(Function):
         return np.asarray(loss, dtype=z.dtype), (e, rows, targets)
 
     @staticmethod
-    def backward(ctx, g, parents):
+    def vjp(ctx, g, needs):
         p, rows, targets = ctx
         scale = float(g) / len(rows)  # a Python float keeps float32 arrays float32
         d = p * scale
@@ -98,13 +100,21 @@ class CrossEntropy(Function):
         return (d,)
 
     @staticmethod
-    def backward_into(ctx, g, parents, g_is_free):
+    def vjp_into(ctx, g, needs, g_is_free):
         # The graph is being freed: the saved probabilities become the gradient in place.
         p, rows, targets = ctx
         scale = float(g) / len(rows)
         p *= scale
         p[rows, targets] -= scale
         return (p,)
+
+    @staticmethod
+    def vjp_tensor(ctx, g, needs, inputs, out):
+        # softmax(z) recomputed as a Tensor op, so the gradient is a graph in z (and in g).
+        p, rows, targets = ctx
+        onehot = np.zeros(p.shape, dtype=p.dtype)
+        onehot[rows, targets] = 1.0
+        return ((inputs[0].softmax(axis=1) - onehot) * (g / len(rows)),)
 
 
 def cross_entropy(logits, targets) -> Tensor:
@@ -125,8 +135,13 @@ def cross_entropy(logits, targets) -> Tensor:
         >>> cross_entropy(Tensor([[1e4, 0.0]]), [0]).item()
         0.0
     """
-    z = _check_tensor(logits, "cross_entropy")
-    t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
+    # (Type checks spelled out before the calls that report them: this is every classifier's
+    # hot path, once per batch.)
+    z = logits if type(logits) is Tensor else _check_tensor(logits, "cross_entropy")
+    if type(targets) is np.ndarray:
+        t = targets
+    else:
+        t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
     if z.data.ndim == 1:
         if t.ndim != 0:
             raise ValueError(
@@ -136,7 +151,8 @@ def cross_entropy(logits, targets) -> Tensor:
         t = t.reshape(1)
     if z.data.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {z.shape}")
-    z = _float_outputs(z)
+    if z.data.dtype.kind != "f":
+        z = _float_outputs(z)
     if t.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {t.dtype}")
     n, classes = z.data.shape
@@ -149,10 +165,9 @@ def cross_entropy(logits, targets) -> Tensor:
     if n and t.dtype.kind == "i" and np.minimum.reduce(t) < 0:
         _target_error(t, classes)
     try:
-        data, ctx = CrossEntropy.forward(z.data, t)
+        return CrossEntropyOp.apply(z, targets=t)
     except IndexError:
         _target_error(t, classes)
-    return _record(CrossEntropy, "cross_entropy", data, (z,), ctx)
 
 
 def _target_error(t: np.ndarray, classes: int):
@@ -163,7 +178,7 @@ def _target_error(t: np.ndarray, classes: int):
 # -- binary cross-entropies --------------------------------------------------------------------
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropyOp(Function):
     """Mean of −[t log p + (1 − t) log(1 − p)], logs clamped at −100 (torch's BCELoss)."""
 
     name = "binary_cross_entropy"
@@ -174,13 +189,20 @@ class BinaryCrossEntropy(Function):
             log_p = np.maximum(np.log(p), _LOG_FLOOR)
             log_q = np.maximum(np.log1p(-p), _LOG_FLOOR)
         loss = -(t * log_p + (1 - t) * log_q).mean()
-        return np.asarray(loss, dtype=p.dtype), t
+        return np.asarray(loss, dtype=p.dtype), (p, t)
 
     @staticmethod
-    def backward(t, g, parents):
-        p = parents[0].data
+    def vjp(ctx, g, needs):
+        p, t = ctx
         # d/dp = (p − t) / (p (1 − p)); the denominator is kept from 0 as torch does (eps 1e-12).
         return (g * (p - t) / np.maximum(p * (1 - p), 1e-12) / p.size,)
+
+    @staticmethod
+    def vjp_tensor(ctx, g, needs, inputs, out):
+        p, t = ctx
+        tp = inputs[0]
+        # clip, not maximum: the same clamp, and its derivative passes where it does not bite.
+        return (g * (tp - t) / (tp * (1 - tp)).clip(low=1e-12) / p.size,)
 
 
 def binary_cross_entropy(outputs, targets) -> Tensor:
@@ -199,16 +221,15 @@ def binary_cross_entropy(outputs, targets) -> Tensor:
     t = _targets_like(p, targets, "binary_cross_entropy").data
     bad = (p.data < 0) | (p.data > 1) | np.isnan(p.data)
     if bad.any():
-        index = _first_index(bad)
+        index = first_index(bad)
         raise ValueError(
             f"binary_cross_entropy: outputs must be probabilities in [0, 1], got {p.data[index].item()!r} "
             f"at index {index} (for raw scores use binary_cross_entropy_with_logits)"
         )
-    data, ctx = BinaryCrossEntropy.forward(p.data, t)
-    return _record(BinaryCrossEntropy, "binary_cross_entropy", data, (p,), ctx)
+    return BinaryCrossEntropyOp.apply(p, t=t)
 
 
-class BinaryCrossEntropyWithLogits(Function):
+class BinaryCrossEntropyWithLogitsOp(Function):
     """Mean of max(z, 0) − z t + log(1 + e^−|z|): the BCE of σ(z), with e never raised above 0."""
 
     name = "binary_cross_entropy_with_logits"
@@ -216,15 +237,20 @@ class BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def forward(z, t):
         loss = (np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))).mean()
-        return np.asarray(loss, dtype=z.dtype), t
+        return np.asarray(loss, dtype=z.dtype), (z, t)
 
     @staticmethod
-    def backward(t, g, parents):
-        z = parents[0].data
+    def vjp(ctx, g, needs):
+        z, t = ctx
         d = _sigmoid(z)  # a fresh array: the gradient (σ(z) − t) g / size is formed in place
         d -= t
         d *= float(g) / z.size  # a Python float keeps float32 arrays float32
         return (d,)
+
+    @staticmethod
+    def vjp_tensor(ctx, g, needs, inputs, out):
+        z, t = ctx
+        return ((inputs[0].sigmoid() - t) * (g / z.size),)
 
 
 def binary_cross_entropy_with_logits(logits, targets) -> Tensor:
@@ -241,8 +267,7 @@ def binary_cross_entropy_with_logits(logits, targets) -> Tensor:
     """
     z = _float_outputs(_check_tensor(logits, "binary_cross_entropy_with_logits"))
     t = _targets_like(z, targets, "binary_cross_entropy_with_logits").data
-    data, ctx = BinaryCrossEntropyWithLogits.forward(z.data, t)
-    return _record(BinaryCrossEntropyWithLogits, "binary_cross_entropy_with_logits", data, (z,), ctx)
+    return BinaryCrossEntropyWithLogitsOp.apply(z, t=t)
 
 
 # -- composed losses -----------------------------------------------------------------------------
@@ -289,7 +314,7 @@ def hinge(outputs, targets) -> Tensor:
     labels = t.data
     bad = (labels != 1) & (labels != -1)
     if bad.any():
-        index = _first_index(np.atleast_1d(bad))
+        index = first_index(np.atleast_1d(bad))
         value = np.atleast_1d(labels)[index].item()
         raise ValueError(f"hinge: labels must be -1 or +1, target {index} is {value!r}")
     return (1 - y * t).relu().mean()

@@ -25,8 +25,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .. import tensor as _t
 from ..tensor import Tensor
+from ..tensor.functions import LinearOp, ReLUOp, SigmoidOp, StepOp, TanhOp
 from .module import Module
 
 __all__ = ["Identity", "Linear", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh"]
@@ -65,12 +65,8 @@ class Linear(Module):
         rng = np.random.default_rng(seed)
         bound = 1.0 / np.sqrt(nin)
         self.nin, self.nout = int(nin), int(nout)
-        self.weight = Tensor(rng.uniform(-bound, bound, (nin, nout)).astype(dtype), requires_grad=True,
-                             label="weight")
-        self.bias = (
-            Tensor(rng.uniform(-bound, bound, nout).astype(dtype), requires_grad=True, label="bias")
-            if bias else None
-        )
+        self.weight = Tensor(rng.uniform(-bound, bound, (nin, nout)).astype(dtype), requires_grad=True)
+        self.bias = Tensor(rng.uniform(-bound, bound, nout).astype(dtype), requires_grad=True) if bias else None
 
     @classmethod
     def from_weights(cls, weight, bias=None, dtype=None) -> Linear:
@@ -89,7 +85,7 @@ class Linear(Module):
             raise ValueError(f"Linear.from_weights: weight must have shape (nin, nout), got {w.shape}")
         layer = cls.__new__(cls)
         layer.nin, layer.nout = w.shape
-        layer.weight = Tensor(w, requires_grad=True, label="weight")
+        layer.weight = Tensor(w, requires_grad=True)
         layer.bias = None
         if bias is not None:
             b = np.array(bias, dtype=w.dtype, copy=True)
@@ -98,7 +94,7 @@ class Linear(Module):
                     f"Linear.from_weights: bias must have shape ({w.shape[1]},) for a weight of shape "
                     f"{w.shape}, got {b.shape}"
                 )
-            layer.bias = Tensor(b, requires_grad=True, label="bias")
+            layer.bias = Tensor(b, requires_grad=True)
         return layer
 
     def forward(self, x) -> Tensor:
@@ -115,13 +111,16 @@ class Linear(Module):
             dtype('float32')
         """
         w = self.weight
-        x = _input(x)
+        if type(x) is not Tensor:
+            x = Tensor(x)
         if x.data.dtype != w.data.dtype:
             dtype = w.data.dtype
             x = x.astype(dtype) if x.requires_grad else Tensor(x.data.astype(dtype))
         # The fused op on Tensors, with no conversions: this is the hot path of every tensor network.
         try:
-            return _t._linear(x, w, self.bias)
+            if self.bias is None:
+                return LinearOp.apply(x, w)
+            return LinearOp.apply(x, w, self.bias)
         except ValueError:
             raise ValueError(
                 f"{self!r}: the input has shape {x.shape}; its last axis must be nin = {self.nin}"
@@ -149,11 +148,6 @@ class Sequential(Module):
             if not isinstance(layer, Module):
                 raise TypeError(f"Sequential: layer {i} must be a Module, got {type(layer).__name__}")
         self.layers = list(layers)
-        # Parameters still carrying a layer's default label are named by position, so that a
-        # diagram of the graph tells "0.weight" from "2.weight".
-        for name, p in self.named_parameters():
-            if p.label in ("weight", "bias"):
-                p.label = name
 
     def forward(self, x) -> Tensor:
         """Feed ``x`` through every layer in order."""
@@ -180,11 +174,11 @@ class Sequential(Module):
 
 
 class _Activation(Module):
-    function = None  # the elementwise Function of autograd_nn.tensor
+    function = None  # the elementwise op, a Function of autograd_nn.tensor.functions
 
     def forward(self, x) -> Tensor:
         """Apply the activation elementwise."""
-        return _t._unary(self.function, _input(x))
+        return self.function.apply(x if type(x) is Tensor else Tensor(x))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -199,7 +193,7 @@ class Tanh(_Activation):
         0.0
     """
 
-    function = _t.Tanh
+    function = TanhOp
 
 
 class Sigmoid(_Activation):
@@ -211,7 +205,7 @@ class Sigmoid(_Activation):
         0.5
     """
 
-    function = _t.Sigmoid
+    function = SigmoidOp
 
 
 class ReLU(_Activation):
@@ -223,7 +217,7 @@ class ReLU(_Activation):
         [0.0, 2.0]
     """
 
-    function = _t.ReLU
+    function = ReLUOp
 
 
 class Step(_Activation):
@@ -235,7 +229,7 @@ class Step(_Activation):
         [0.0, 1.0]
     """
 
-    function = _t.Step
+    function = StepOp
 
 
 class Identity(Module):
