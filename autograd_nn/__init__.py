@@ -13,7 +13,8 @@ Example:
 """
 
 # The submodules, so that ``autograd_nn.nn.MLP`` works after ``import autograd_nn`` (as torch.nn).
-from . import data, lecture, losses, nn, optim
+from . import data, lecture, losses, nn, ops, optim
+from .autodiff import grad
 from .gradcheck import GradcheckError, gradcheck
 from .graph import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .tensor import Tensor, concatenate, stack
@@ -33,12 +34,14 @@ __all__ = [
     "detect_anomaly",
     "enable_grad",
     "fit",
+    "grad",
     "gradcheck",
     "is_grad_enabled",
     "lecture",
     "losses",
     "nn",
     "no_grad",
+    "ops",
     "optim",
     "stack",
 ]
