@@ -5,11 +5,17 @@
   (x1 ∧ ¬x2) ∨ (x1 ∧ x3) ∨ (¬x2 ∧ x3): weights 2, −2, 2, threshold 1), and
   :func:`biconditional_network`, x1 ↔ x2 as (x1 → x2) ∧ (x2 → x1) from two TLUs and a third.
 - The worked example: :func:`xor_network` (the slides' 2-2-1 sigmoid network with units D, E,
-  G), :func:`worked_example` (input (1, 0), target 1, μ = 10, forward and backward done),
+  G, whose names are the data :data:`XOR_NAMES`, made by :func:`slide_names`),
+  :func:`worked_example` (input (1, 0), target 1, μ = 10, forward and backward done),
   :func:`delta_rule` (the same numbers by the lecture's delta rule, written out by hand, no
   autograd), :func:`delta_table` (the slide-style table for any small network), and
   :func:`slide_numbers` (the slides' own rounded figures, and the one the slides got wrong).
 - :func:`train_xor`: a fresh 2-2-1 sigmoid MLP trained to XOR with SGD from a fixed seed.
+
+Names for people are data here, never part of a model: a dict from the structural name of a
+neuron, parameter or input (``layers.0.neurons.0``, ``layers.0.neurons.0.w.0``, ``inputs.0``, as
+``named_modules()`` and ``named_parameters()`` give them) to the slide's name (``D``, ``w_DA``,
+``x1``).  Hand it to the diagrams: ``viz.draw_graph(ex.error, model=ex.model, names=ex.names)``.
 
 The slides round intermediates (hidden .90 and .17, output .76); the library computes in full
 precision (output .7645, δ_G = .0424 instead of the slide's .0434).  One slide figure is wrong:
@@ -23,6 +29,8 @@ Example:
     ([0.9002, 0.168], 0.7645)
     >>> round(ex.deltas()["G"], 4), round(ex.updates()["w_GD"], 4)
     (0.0424, 0.3816)
+    >>> ex.names["layers.0.neurons.0.w.0"], ex.names["layers.1.neurons.0"]
+    ('w_DA', 'G')
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from dataclasses import dataclass, field
 
 from . import losses
 from .data import XOR
-from .nn.scalar import MLP, TLU, Neuron, TLUNetwork
+from .nn.scalar import MLP, TLU, TLUNetwork
 from .optim import SGD
 from .train import fit
 from .value import Value
@@ -50,7 +58,7 @@ def conjunction_tlu() -> TLU:
         >>> [unit([a, b]).data for a, b in [(0, 0), (1, 0), (0, 1), (1, 1)]]
         [0.0, 0.0, 0.0, 1.0]
     """
-    return TLU([3.0, 2.0], 4.0, name="and")
+    return TLU([3.0, 2.0], 4.0)
 
 
 def implication_tlu() -> TLU:
@@ -62,7 +70,7 @@ def implication_tlu() -> TLU:
         >>> [unit([a, b]).data for a, b in [(0, 0), (1, 0), (0, 1), (1, 1)]]
         [1.0, 1.0, 0.0, 1.0]
     """
-    return TLU([2.0, -2.0], -1.0, name="implies")
+    return TLU([2.0, -2.0], -1.0)
 
 
 def three_input_tlu() -> TLU:
@@ -77,14 +85,15 @@ def three_input_tlu() -> TLU:
         >>> all(unit(list(x)).data == t for x, t in THREE_INPUT)
         True
     """
-    return TLU([2.0, -2.0, 2.0], 1.0, name="three")
+    return TLU([2.0, -2.0, 2.0], 1.0)
 
 
 def biconditional_network() -> TLUNetwork:
     """x1 ↔ x2 ≡ (x1 → x2) ∧ (x2 → x1): two implication TLUs, then a conjunction TLU.
 
     Hidden y1 = x1 → x2 (−2 x1 + 2 x2 >= −1), y2 = x2 → x1 (2 x1 − 2 x2 >= −1); output
-    y1 ∧ y2 (2 y1 + 2 y2 >= 3).  Calling the network returns a list of one Value.
+    y1 ∧ y2 (2 y1 + 2 y2 >= 3) (the names are :data:`BICONDITIONAL_NAMES`).  Calling the
+    network returns a list of one Value.
 
     Example:
         >>> from autograd_nn.lecture import biconditional_network
@@ -92,12 +101,11 @@ def biconditional_network() -> TLUNetwork:
         >>> [net([a, b])[0].data for a, b in [(0, 0), (1, 0), (0, 1), (1, 1)]]
         [1.0, 0.0, 0.0, 1.0]
     """
-    return TLUNetwork(
-        [
-            [TLU([-2.0, 2.0], -1.0, name="y1"), TLU([2.0, -2.0], -1.0, name="y2")],
-            [TLU([2.0, 2.0], 3.0, name="y")],
-        ]
-    )
+    return TLUNetwork([[TLU([-2.0, 2.0], -1.0), TLU([2.0, -2.0], -1.0)], [TLU([2.0, 2.0], 3.0)]])
+
+
+#: The slides' names of the units of :func:`biconditional_network`, keyed by structural name.
+BICONDITIONAL_NAMES = {"layers.0.0": "y1", "layers.0.1": "y2", "layers.1.0": "y"}
 
 
 # -- the worked example ----------------------------------------------------------------------------
@@ -110,31 +118,61 @@ XOR_WEIGHTS = {
 }
 
 
+def slide_names(
+    units: Sequence[Sequence[str]], inputs: Sequence[str], bias_units: Sequence[str]
+) -> dict[str, str]:
+    """The lecture's names for an MLP's neurons, weights and inputs, keyed by structural name.
+
+    ``units[i][j]`` names neuron j of layer i; ``inputs`` name the input units and ``bias_units``
+    the constant unit feeding each layer's biases.  The weight from unit k into unit j is
+    ``w_jk``, the bias of unit j ``w_j<its bias unit>`` (a weight from a unit that is always 1).
+    The inputs' values are called x1, x2, ... (``inputs.0``, ``inputs.1``, ...).
+
+    Example:
+        >>> names = slide_names([["D", "E"], ["G"]], ["A", "B"], ["C", "F"])
+        >>> names["layers.0.neurons.1"], names["layers.0.neurons.1.w.0"], names["layers.1.neurons.0.b"]
+        ('E', 'w_EA', 'w_GF')
+        >>> names["inputs.1"]
+        'x2'
+    """
+    if len(bias_units) != len(units):
+        raise ValueError(f"slide_names: {len(bias_units)} bias units for {len(units)} layers")
+    names = {f"inputs.{k}": f"x{k + 1}" for k in range(len(inputs))}
+    sources = list(inputs)
+    for i, layer in enumerate(units):
+        for j, unit in enumerate(layer):
+            path = f"layers.{i}.neurons.{j}"
+            names[path] = unit
+            for k, source in enumerate(sources):
+                names[f"{path}.w.{k}"] = f"w_{unit}{source}"
+            names[f"{path}.b"] = f"w_{unit}{bias_units[i]}"
+        sources = list(layer)
+    return names
+
+
+#: The slides' names of :func:`xor_network`: hidden units D and E, output G, inputs A and B (whose
+#: values are x1 and x2), bias units C and F, weights w_DA ... w_GF.
+XOR_NAMES = slide_names([["D", "E"], ["G"]], ["A", "B"], ["C", "F"])
+
+
 def xor_network(expanded: bool = False) -> MLP:
-    """The slides' 2-2-1 sigmoid network that computes XOR, with the slides' names.
+    """The slides' 2-2-1 sigmoid network that computes XOR.
 
     Hidden D: w_DA = 3.7, w_DB = 3.7, bias w_DC = −1.5; hidden E: w_EA = 2.9, w_EB = 2.9, bias
     w_EC = −4.5; output G: w_GD = 4.5, w_GE = −5.2, bias w_GF = −2.0 (A, B are the inputs, C
-    and F the bias units).  Parameters are labelled and named w_DA ... w_GF and grouped by
-    neuron; a forward pass labels its nodes s_D, h_D, s_E, h_E, s_G, y_G.
+    and F the bias units).  A plain :class:`~autograd_nn.nn.MLP`: the slides' names are the
+    data :data:`XOR_NAMES`, for the diagrams and tables.
 
     Example:
-        >>> from autograd_nn.lecture import xor_network
+        >>> from autograd_nn.lecture import XOR_NAMES, xor_network
         >>> net = xor_network()
         >>> [round(net([a, b])[0].data, 3) for a, b in [(0, 0), (1, 0), (0, 1), (1, 1)]]
         [0.225, 0.765, 0.765, 0.168]
-        >>> [name for name, _ in net.named_parameters()][-3:]
+        >>> [XOR_NAMES[name] for name, _ in net.named_parameters()][-3:]
         ['w_GD', 'w_GE', 'w_GF']
     """
     w = XOR_WEIGHTS
-    return MLP.from_weights(
-        [[w["D"], w["E"]], [w["G"]]],
-        activation="sigmoid",
-        names=[["D", "E"], ["G"]],
-        input_names=["A", "B"],
-        bias_names=["C", "F"],
-        expanded=expanded,
-    )
+    return MLP.from_weights([[w["D"], w["E"]], [w["G"]]], activation="sigmoid", expanded=expanded)
 
 
 def xor_outputs(model: MLP | None = None) -> list[tuple[tuple[float, float], float]]:
@@ -155,12 +193,13 @@ class WorkedExample:
 
     Fields: ``model`` (the :func:`xor_network`), ``inputs`` (leaf Values ``x1`` = 1.0, ``x2`` =
     0.0), ``target`` (1.0), ``learning_rate`` (μ = 10.0), ``hidden`` ([h_D, h_E]), ``output``
-    (y_G) and ``error`` (E = ½ (t − y)², labelled ``"E"``, ``backward()`` already called).
+    (y_G), ``error`` (E = ½ (t − y)², labelled ``"E"``, ``backward()`` already called) and
+    ``names`` (the slides' names, :data:`XOR_NAMES`, to hand to the diagrams with the model).
 
     Example:
         >>> from autograd_nn.lecture import worked_example
         >>> ex = worked_example()
-        >>> ex.error.label, round(ex.error.data, 4), round(ex.model.layers[1].neurons[0].w[0].grad, 4)
+        >>> ex.error.label, round(ex.error.data, 4), round(ex.weights["w_GD"].grad, 4)
         ('E', 0.0277, -0.0382)
     """
 
@@ -171,31 +210,65 @@ class WorkedExample:
     hidden: list[Value]
     output: Value
     error: Value
-    names: dict[str, Value] = field(default_factory=dict, repr=False)
+    names: dict[str, str] = field(default_factory=lambda: dict(XOR_NAMES), repr=False)
+
+    @property
+    def weights(self) -> dict[str, Value]:
+        """Every parameter by its slide name: ``{"w_DA": Value, ..., "w_GF": Value}``.
+
+        Example:
+            >>> from autograd_nn.lecture import worked_example
+            >>> worked_example().weights["w_DC"].data
+            -1.5
+        """
+        return {self.names[path]: p for path, p in self.model.named_parameters()}
 
     def deltas(self) -> dict[str, float]:
-        """δ of each neuron read from autograd, δ = −dE/ds: ``{"G": .0424, "D": .0171, "E": −.0308}``."""
+        """δ of each neuron read from autograd, δ = −dE/ds: ``{"D": .0171, "E": −.0308, "G": .0424}``.
+
+        Example:
+            >>> from autograd_nn.lecture import worked_example
+            >>> round(worked_example().deltas()["G"], 4)
+            0.0424
+        """
+        outputs = [*self.hidden, self.output]
         return {
-            n.name: -_sum_node(y).grad
-            for n, y in zip(self._neurons(), [*self.hidden, self.output])
+            self.names[path]: -_sum_node(neuron, y).grad
+            for (path, neuron), y in zip(_neurons(self.model), outputs)
         }
 
     def updates(self) -> dict[str, float]:
-        """Δw = −μ dE/dw = μ δ h for every parameter, keyed by its slide name (``w_GD``, ...)."""
+        """Δw = −μ dE/dw = μ δ h for every parameter, keyed by its slide name (``w_GD``, ...).
+
+        Example:
+            >>> from autograd_nn.lecture import worked_example
+            >>> round(worked_example().updates()["w_DA"], 4)
+            0.1713
+        """
         # + 0.0 turns -0.0 (a zero gradient times -mu) into 0.0.
-        return {name: -self.learning_rate * p.grad + 0.0 for name, p in self.model.named_parameters()}
-
-    def _neurons(self) -> list[Neuron]:
-        return [n for layer in self.model.layers for n in layer.neurons]
+        return {name: -self.learning_rate * p.grad + 0.0 for name, p in self.weights.items()}
 
 
-def _sum_node(y: Value) -> Value:
-    """The node s of the neuron whose output is ``y`` (``y`` itself for a linear neuron)."""
-    return y.parents[0] if y.op in ("sigmoid", "tanh", "relu", "step") else y
+def _neurons(model: MLP) -> list[tuple[str, object]]:
+    """``(structural name, neuron)`` of every neuron of ``model``, layer by layer."""
+    return [
+        (f"layers.{i}.neurons.{j}", n)
+        for i, layer in enumerate(model.layers)
+        for j, n in enumerate(layer.neurons)
+    ]
+
+
+def _sum_node(neuron, y: Value) -> Value:
+    """The node s of ``neuron`` whose output is ``y`` (``y`` itself for a linear neuron)."""
+    return y if neuron.activation == "linear" else y.parents[0]
 
 
 def worked_example(expanded: bool = False) -> WorkedExample:
     """The slides' example: :func:`xor_network` on input (1, 0), target 1, μ = 10, backward done.
+
+    The inputs are leaf Values labelled ``x1`` and ``x2`` and the error is labelled ``E``, as
+    a user labels their own nodes; the network's nodes carry no labels (its names are
+    ``ex.names``).
 
     Example:
         >>> from autograd_nn.lecture import worked_example
@@ -210,8 +283,7 @@ def worked_example(expanded: bool = False) -> WorkedExample:
     error = losses.l2(output, 1.0)
     error.label = "E"
     error.backward()
-    names = {p.label: p for p in model.parameters()}
-    return WorkedExample(model, x, 1.0, 10.0, hidden, output, error, names)
+    return WorkedExample(model, x, 1.0, 10.0, hidden, output, error, dict(XOR_NAMES))
 
 
 # -- the delta rule by hand ------------------------------------------------------------------------
@@ -313,16 +385,21 @@ def delta_rule(model, inputs: Sequence[float], targets, learning_rate: float) ->
     return DeltaRule(activations, deltas, updates)
 
 
-def delta_table(model: MLP, inputs, targets, learning_rate: float) -> str:
+def delta_table(model: MLP, inputs, targets, learning_rate: float, names=None) -> str:
     """The slide-style table of deltas and weight updates, with δ read from autograd as −dE/ds.
 
     Runs the model on ``inputs``, the error E = ½ Σ (t − y)², and backward; lists the output
     layer first, as the slides do (“first adjust the last set of weights”).  The parameters'
     gradients are restored afterwards, so the table has no side effect on the model.
 
+    ``names`` (e.g. :data:`XOR_NAMES`) gives the units' and weights' names by structural name;
+    a unit without one is written by its position, ``L<layer>.N<neuron>``, and its weights
+    ``L<layer>.N<neuron>.w<k>`` and ``L<layer>.N<neuron>.b``.
+
     Example:
-        >>> from autograd_nn.lecture import delta_table, xor_network
-        >>> print(delta_table(xor_network(), [1.0, 0.0], 1.0, 10.0))  # doctest: +NORMALIZE_WHITESPACE
+        >>> from autograd_nn.lecture import XOR_NAMES, delta_table, xor_network
+        >>> table = delta_table(xor_network(), [1.0, 0.0], 1.0, 10.0, XOR_NAMES)
+        >>> print(table)  # doctest: +NORMALIZE_WHITESPACE
         delta rule: learning rate mu = 10, E = 1/2 sum (t - y)^2 = 0.027726
         unit   delta = -dE/ds   weight   h (input)   update = mu * delta * h
         G      0.042393         w_GD     0.900250    0.381647
@@ -337,6 +414,7 @@ def delta_table(model: MLP, inputs, targets, learning_rate: float) -> str:
     """
     if not isinstance(model, MLP):
         raise TypeError(f"delta_table takes an MLP, got {type(model).__name__}")
+    names = {} if names is None else names
     params = model.parameters()
     saved = [p.grad for p in params]
     for p in params:
@@ -354,11 +432,14 @@ def delta_table(model: MLP, inputs, targets, learning_rate: float) -> str:
         for i in range(len(model.layers) - 1, -1, -1):
             h = [x.data if isinstance(x, Value) else float(x) for x in values[i]] + [1.0]
             for j, neuron in enumerate(model.layers[i].neurons):
-                delta = -_sum_node(values[i + 1][j]).grad + 0.0
-                name = neuron.name or f"L{i}.N{j}"
-                for k, p in enumerate((*neuron.w, neuron.b)):
-                    head = f"{name:<6} {delta:<16.6f}" if k == 0 else " " * 23
-                    lines.append(f"{head} {p.label:<8} {h[k]:<11.6f} {-learning_rate * p.grad + 0.0:.6f}")
+                delta = -_sum_node(neuron, values[i + 1][j]).grad + 0.0
+                path = f"layers.{i}.neurons.{j}"
+                unit = names.get(path, f"L{i}.N{j}")
+                weights = [names.get(f"{path}.w.{k}", f"L{i}.N{j}.w{k}") for k in range(neuron.nin)]
+                weights.append(names.get(f"{path}.b", f"L{i}.N{j}.b"))
+                for k, (p, weight) in enumerate(zip((*neuron.w, neuron.b), weights)):
+                    head = f"{unit:<6} {delta:<16.6f}" if k == 0 else " " * 23
+                    lines.append(f"{head} {weight:<8} {h[k]:<11.6f} {-learning_rate * p.grad + 0.0:.6f}")
         return "\n".join(lines)
     finally:
         for p, g in zip(params, saved):

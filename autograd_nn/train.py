@@ -18,9 +18,11 @@ import numbers
 
 import numpy as np
 
+from .tensor import Tensor
+
 
 def _is_tensor(x) -> bool:
-    return type(x).__name__ == "Tensor"
+    return isinstance(x, Tensor)
 
 
 def _uses_tensors(model) -> bool:
@@ -88,8 +90,6 @@ def fit(
         raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
     tensor_model = _is_tensor(inputs) or _uses_tensors(model)
     if tensor_model:
-        from .tensor import Tensor
-
         x_all = inputs.data if _is_tensor(inputs) else np.asarray(inputs)
         t_all = targets.data if _is_tensor(targets) else np.asarray(targets)
     # Imported here so that ``import autograd_nn`` stays fast (tqdm.auto probes for Jupyter).

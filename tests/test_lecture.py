@@ -82,15 +82,37 @@ EXACT_UPDATES = {
 
 def test_xor_network_contract():
     net = lecture.xor_network()
-    assert isinstance(net, MLP)
-    assert [n for n, _ in net.named_parameters()] == list(EXACT_UPDATES)
-    values = dict(net.named_parameters())
+    assert type(net) is MLP
+    names = lecture.XOR_NAMES
+    assert [names[n] for n, _ in net.named_parameters()] == list(EXACT_UPDATES)
+    values = {names[n]: p for n, p in net.named_parameters()}
     assert {k: v.data for k, v in values.items()} == {
         "w_DA": 3.7, "w_DB": 3.7, "w_DC": -1.5, "w_EA": 2.9, "w_EB": 2.9, "w_EC": -4.5,
         "w_GD": 4.5, "w_GE": -5.2, "w_GF": -2.0}
-    assert all(p.label == name and p.group == name[2] for name, p in values.items())
-    assert [n.name for layer in net.layers for n in layer.neurons] == ["D", "E", "G"]
+    assert all(p.label == "" for p in values.values())  # a plain model: names are data
+    assert [names[n] for n, m in net.named_modules() if type(m).__name__ == "Neuron"] == ["D", "E", "G"]
     assert all(n.activation == "sigmoid" for layer in net.layers for n in layer.neurons)
+
+
+def test_the_slides_names_are_data_keyed_by_structural_name():
+    names = lecture.XOR_NAMES
+    assert {k: v for k, v in names.items() if "neurons.0." not in k and "neurons.1." not in k} == {
+        "inputs.0": "x1", "inputs.1": "x2",
+        "layers.0.neurons.0": "D", "layers.0.neurons.1": "E", "layers.1.neurons.0": "G"}
+    # Every key names a module, parameter or input of the network, and every parameter has a name.
+    net = lecture.xor_network()
+    structural = {n for n, _ in net.named_modules()} | {n for n, _ in net.named_parameters()}
+    assert set(names) - structural == {"inputs.0", "inputs.1"}
+    assert {n for n, _ in net.named_parameters()} <= set(names)
+    assert lecture.slide_names([["H"]], ["P", "Q", "R"], ["Z"]) == {
+        "inputs.0": "x1", "inputs.1": "x2", "inputs.2": "x3", "layers.0.neurons.0": "H",
+        "layers.0.neurons.0.w.0": "w_HP", "layers.0.neurons.0.w.1": "w_HQ", "layers.0.neurons.0.w.2": "w_HR",
+        "layers.0.neurons.0.b": "w_HZ"}
+    with pytest.raises(ValueError, match="1 bias units for 2 layers"):
+        lecture.slide_names([["D"], ["G"]], ["A"], ["C"])
+    net2 = lecture.biconditional_network()
+    assert set(lecture.BICONDITIONAL_NAMES) <= {n for n, _ in net2.named_modules()}
+    assert all(p.label == "" for p in net2.parameters())
 
 
 def test_xor_network_computes_xor():
@@ -105,9 +127,12 @@ def test_worked_example_contract_and_forward():
     assert [x.label for x in ex.inputs] == ["x1", "x2"] and [x.data for x in ex.inputs] == [1.0, 0.0]
     assert (ex.target, ex.learning_rate) == (1.0, 10.0)
     h_d, h_e = ex.hidden
-    assert (h_d.label, h_e.label, ex.output.label, ex.error.label) == ("h_D", "h_E", "y_G", "E")
-    assert [h_d.parents[0].label, h_e.parents[0].label, ex.output.parents[0].label] == ["s_D", "s_E", "s_G"]
-    assert [getattr(v, "group", None) for v in (h_d, h_e, ex.output)] == ["D", "E", "G"]
+    assert (h_d.label, h_e.label, ex.output.label, ex.error.label) == ("", "", "", "E")
+    assert [h_d.op, h_e.op, ex.output.op] == ["sigmoid"] * 3
+    assert [h_d.parents[0].op, h_e.parents[0].op, ex.output.parents[0].op] == ["wsum"] * 3
+    assert ex.names == lecture.XOR_NAMES and ex.names is not lecture.XOR_NAMES
+    assert list(ex.weights) == list(EXACT_UPDATES)
+    assert ex.weights["w_GE"] is ex.model.layers[1].neurons[0].w[1]
     assert h_d.data == pytest.approx(HD, abs=1e-15) and round(h_d.data, 2) == 0.90
     assert h_e.data == pytest.approx(HE, abs=1e-15) and round(h_e.data, 2) == 0.17
     assert ex.output.data == pytest.approx(Y, abs=1e-15) and round(ex.output.data, 4) == 0.7645
@@ -180,7 +205,7 @@ def test_delta_rule_equals_autograd_on_other_networks(activation):
 
 def test_delta_table():
     net = lecture.xor_network()
-    table = lecture.delta_table(net, [1.0, 0.0], 1.0, 10.0)
+    table = lecture.delta_table(net, [1.0, 0.0], 1.0, 10.0, lecture.XOR_NAMES)
     lines = table.splitlines()
     assert "mu = 10" in lines[0]
     rows = {line.split()[-3]: line.split() for line in lines[2:]}
@@ -189,6 +214,7 @@ def test_delta_table():
         assert float(row[-1]) == pytest.approx(EXACT_UPDATES[name], abs=1e-6)
     assert float(rows["w_GD"][1]) == pytest.approx(DELTA_G, abs=1e-6)
     assert float(rows["w_EA"][1]) == pytest.approx(DELTA_E, abs=1e-6)
+    assert [line.split()[0] for line in lines[2:] if not line.startswith(" ")] == ["G", "D", "E"]
     # No side effect on the parameters' gradients.
     assert all(p.grad == 0.0 for p in net.parameters())
     with pytest.raises(TypeError, match="takes an MLP"):
@@ -199,7 +225,7 @@ def test_delta_table_any_network():
     model = MLP(2, [3, 2], activation="tanh", seed=1)
     table = lecture.delta_table(model, [0.5, -0.5], [1.0, 0.0], 0.5)
     assert table.count("\n") == 1 + 2 * 4 + 3 * 3
-    assert "L1.N1.b" in table and "L0.N2.w1" in table
+    assert "L1.N1.b" in table and "L0.N2.w1" in table  # no names: units by their position
 
 
 def test_train_xor_converges():

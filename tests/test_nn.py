@@ -1,13 +1,18 @@
-"""Scalar neural networks: TLU, Neuron, Layer, MLP (structure, labels, gradients, save/load)."""
+"""Scalar neural networks: TLU, Neuron, Layer, MLP (structure, names, gradients, save/load, imports)."""
 
 from __future__ import annotations
 
+import ast
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograd_nn import Value, gradcheck, no_grad
+from autograd_nn.graph import topological_order
 from autograd_nn.nn import MLP, TLU, Layer, Module, Neuron, TLUNetwork
 from autograd_nn.nn.scalar import ACTIVATIONS
 
@@ -63,7 +68,7 @@ def test_tlu_bad_input():
 
 
 def test_neuron_default_is_one_weighted_sum_node():
-    n = Neuron(3, "tanh", weights=[0.5, -1.0, 2.0], bias=0.25, name="N")
+    n = Neuron(3, "tanh", weights=[0.5, -1.0, 2.0], bias=0.25)
     x = [Value(1.0), 2.0, Value(-0.5)]
     y = n(x)
     s = y.parents[0]
@@ -75,23 +80,38 @@ def test_neuron_default_is_one_weighted_sum_node():
     assert y.data == pytest.approx(math.tanh(s.data))
 
 
-def test_neuron_labels_and_groups():
-    n = Neuron(2, "sigmoid", weights=[1.0, 2.0], bias=0.0, name="D", output_symbol="h")
-    assert [p.label for p in n.parameters()] == ["D.w0", "D.w1", "D.b"]
-    assert all(getattr(p, "group", None) == "D" for p in n.parameters())
-    y = n([1.0, 1.0])
-    assert (y.label, y.parents[0].label) == ("h_D", "s_D")
-    assert getattr(y, "group", None) == "D" and getattr(y.parents[0], "group", None) == "D"
-    # A linear unit's single node is its output.
-    lin = Neuron(1, "linear", weights=[2.0], bias=1.0, name="G")
-    assert lin([3.0]).label == "y_G"
-    anon = Neuron(1, "relu", weights=[1.0], bias=0.0)
-    assert anon([1.0]).label == "y" and getattr(anon([1.0]), "group", None) is None
+@pytest.mark.parametrize("expanded", [False, True])
+def test_nn_labels_nothing_and_keeps_no_group(expanded):
+    # Names for people are data for the diagrams (viz.naming), not slots the engine fills.
+    model = MLP(2, [2, 1], activation="tanh", seed=0, expanded=expanded)
+    y = model([1.0, Value(2.0)])[0]
+    nodes = topological_order(y)
+    assert len(nodes) > len(model.parameters())
+    assert all(n.label == "" for n in nodes)
+    assert not any(hasattr(n, "group") for n in nodes)
+    assert all(p.label == "" for p in TLU([1, 2], 1).parameters())
+
+
+def test_no_label_only_parameters():
+    with pytest.raises(TypeError, match="name"):
+        Neuron(2, name="D")
+    with pytest.raises(TypeError, match="param_labels"):
+        Neuron(2, param_labels=["a", "b", "c"])
+    with pytest.raises(TypeError, match="output_symbol"):
+        Neuron(2, output_symbol="h")
+    with pytest.raises(TypeError, match="name"):
+        Layer(2, 2, name="L0")
+    with pytest.raises(TypeError, match="name"):
+        TLU([1, 1], 1, name="and")
+    spec = [[([1.0, 2.0], 0.5)]]
+    for keyword in ("names", "input_names", "bias_names"):
+        with pytest.raises(TypeError, match=keyword):
+            MLP.from_weights(spec, **{keyword: [["D"]]})
 
 
 @pytest.mark.parametrize("activation", SMOOTH + ["step"])
 def test_expanded_neuron_matches_weighted_sum(activation):
-    kw = dict(weights=[0.3, -0.7, 1.1], bias=-0.2, name="N")
+    kw = dict(weights=[0.3, -0.7, 1.1], bias=-0.2)
     compact, expanded = Neuron(3, activation, **kw), Neuron(3, activation, expanded=True, **kw)
     x = [0.9, -0.4, 0.35]
     yc, ye = compact(x), expanded(x)
@@ -100,13 +120,9 @@ def test_expanded_neuron_matches_weighted_sum(activation):
     ye.backward()
     for pc, pe in zip(compact.parameters(), expanded.parameters()):
         assert pc.grad == pytest.approx(pe.grad, abs=1e-15)
-    # Expanded: one node per * and per +, all grouped under the neuron.
-    from autograd_nn.graph import topological_order
-
+    # Expanded: one node per * and per +.
     ops = [v.op for v in topological_order(ye) if v.op]
     assert ops.count("*") == 3 and ops.count("+") == 3 and "wsum" not in ops
-    inner = [v for v in topological_order(ye) if v.op in ("*", "+")]
-    assert all(getattr(v, "group", None) == "N" for v in inner)
 
 
 def test_neuron_seeded_init_and_bounds():
@@ -119,8 +135,8 @@ def test_neuron_seeded_init_and_bounds():
 
 
 def test_neuron_bad_input():
-    with pytest.raises(ValueError, match=r"Neuron 'D' expects 2 inputs, received 3"):
-        Neuron(2, name="D")([1, 2, 3])
+    with pytest.raises(ValueError, match=r"^Neuron expects 2 inputs, received 3$"):
+        Neuron(2)([1, 2, 3])
     with pytest.raises(ValueError, match="step, linear, sigmoid, tanh, relu"):
         Neuron(2, activation="softmax")
     with pytest.raises(ValueError, match="expected 2 weights, received 3"):
@@ -153,7 +169,7 @@ def test_mlp_matches_reference_forward():
     assert [layer.activation for layer in MLP(2, [2, 1], "relu", seed=0).layers] == ["relu", "relu"]
 
 
-def test_mlp_named_parameters_and_labels():
+def test_mlp_named_parameters_are_attribute_paths():
     model = MLP(3, [2, 2, 1], seed=0)
     names = [n for n, _ in model.named_parameters()]
     assert len(names) == (3 + 1) * 2 + (2 + 1) * 2 + (2 + 1) * 1
@@ -161,12 +177,46 @@ def test_mlp_named_parameters_and_labels():
                          "layers.0.neurons.0.b"]
     assert "layers.1.neurons.0.w.1" in names and names[-1] == "layers.2.neurons.0.b"
     params = dict(model.named_parameters())
-    assert params["layers.1.neurons.0.w.1"].label == "L1.N0.w1"
-    out = model([1.0, 2.0, 3.0])[0]
-    assert out.label == "y_L2.N0" and out.parents[0].label == "s_L2.N0"
-    s_out = out.parents[0]
-    hidden = s_out.parents[len(model.layers[2].neurons[0].w)]  # after the weights: the first input
-    assert hidden.label == "h_L1.N0" and getattr(hidden, "group", None) == "L1.N0"
+    assert params["layers.1.neurons.0.w.1"] is model.layers[1].neurons[0].w[1]
+    assert params["layers.2.neurons.0.b"] is model.layers[2].neurons[0].b
+    assert [n for n, _ in model.named_parameters(prefix="net")][0] == "net.layers.0.neurons.0.w.0"
+
+
+def test_parameter_names_and_checkpoint_keys_do_not_depend_on_labels(tmp_path):
+    model = MLP(2, [2, 1], seed=0)
+    names, keys = [n for n, _ in model.named_parameters()], list(model.state_dict())
+    for k, p in enumerate(model.parameters()):
+        p.label = f"w_slide{k}"              # e.g. named for a slide
+    model.layers[0].neurons[0].b.label = "layers.0.neurons.0.w.0"   # even a misleading label
+    assert [n for n, _ in model.named_parameters()] == names
+    assert list(model.state_dict()) == keys == names
+    # A checkpoint written by a labelled model loads into an unlabelled one, and back.
+    model.save(tmp_path / "m.npz")
+    other = MLP(2, [2, 1], seed=1)
+    other.load(tmp_path / "m.npz")
+    assert [p.data for p in other.parameters()] == [p.data for p in model.parameters()]
+    other.save(tmp_path / "back.npz")
+    model.load(tmp_path / "back.npz")
+
+
+def test_named_modules_walks_attributes_and_lists_in_order():
+    model = MLP(2, [2, 1], seed=0)
+    named = list(model.named_modules())
+    assert [n for n, _ in named] == [
+        "", "layers.0", "layers.0.neurons.0", "layers.0.neurons.1", "layers.1", "layers.1.neurons.0"]
+    assert named[0][1] is model and named[3][1] is model.layers[0].neurons[1]
+    assert [type(m).__name__ for _, m in named] == ["MLP", "Layer", "Neuron", "Neuron", "Layer", "Neuron"]
+    # A module's path is the prefix of its parameters' names.
+    params = [n for n, _ in model.named_parameters()]
+    for path, m in named[1:]:
+        own = [n for n in params if n.startswith(path + ".")]
+        assert len(own) == len(m.parameters())
+    # A module reached twice is yielded once, under its first path; a prefix goes in front.
+    shared = Neuron(2, seed=0)
+    layer = Layer(2, 2, neurons=[shared, shared])
+    assert [n for n, _ in layer.named_modules("head")] == ["head", "head.neurons.0"]
+    net = TLUNetwork([[TLU([1, 1], 1)], [TLU([1], 1)]])
+    assert [n for n, _ in net.named_modules()] == ["", "layers.0.0", "layers.1.0"]
 
 
 def test_mlp_seeded():
@@ -229,9 +279,9 @@ def test_mlp_against_torch(activation):
 
 def test_mlp_bad_input_names_layer_and_lengths():
     model = MLP(3, [2, 1], seed=0)
-    with pytest.raises(ValueError, match=r"Layer 'L0' expects 3 inputs, received 2"):
+    with pytest.raises(ValueError, match=r"^MLP: layers.0 expects 3 inputs, received 2$"):
         model([1.0, 2.0])
-    with pytest.raises(ValueError, match=r"Layer 'L1' expects 2 inputs, received 3"):
+    with pytest.raises(ValueError, match=r"^Layer expects 2 inputs, received 3$"):
         model.layers[1]([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="valid activations are step, linear, sigmoid, tanh, relu"):
         MLP(2, [1], activation="gelu")
@@ -263,16 +313,6 @@ def test_from_weights_rebuilds_a_network():
     assert MLP.from_weights(layers, "tanh", output_activation="relu").layers[1].activation == "relu"
 
 
-def test_from_weights_slide_names():
-    model = MLP.from_weights(
-        [[([3.7, 3.7], -1.5), ([2.9, 2.9], -4.5)], [([4.5, -5.2], -2.0)]],
-        names=[["D", "E"], ["G"]], input_names=["A", "B"], bias_names=["C", "F"],
-    )
-    assert [n for n, _ in model.named_parameters()] == [
-        "w_DA", "w_DB", "w_DC", "w_EA", "w_EB", "w_EC", "w_GD", "w_GE", "w_GF"]
-    assert all(n == p.label for n, p in model.named_parameters())
-
-
 def test_from_weights_bad_input():
     with pytest.raises(ValueError, match="layer 1 neuron 0 has 3 weights, expected 2"):
         MLP.from_weights([[([1, 2], 0), ([1, 2], 0)], [([1, 2, 3], 0)]])
@@ -282,8 +322,6 @@ def test_from_weights_bad_input():
         MLP.from_weights([[([1], 0)]], activation=["tanh", "relu"])
     with pytest.raises(ValueError, match="valid activations"):
         MLP.from_weights([[([1], 0)]], activation="swish")
-    with pytest.raises(ValueError, match="1 neurons but 2 names"):
-        MLP.from_weights([[([1], 0)]], names=[["A", "B"]])
 
 
 # -- save / load -----------------------------------------------------------------------------------
@@ -342,11 +380,13 @@ def test_load_mismatch_changes_nothing(tmp_path):
     assert [p.data for p in target.parameters()] == before
 
 
-def test_slide_named_state_dict_round_trip(tmp_path):
-    from autograd_nn.lecture import xor_network
+def test_lecture_network_state_dict_round_trip(tmp_path):
+    from autograd_nn.lecture import XOR_NAMES, xor_network
 
     net = xor_network()
-    assert list(net.state_dict())[:2] == ["w_DA", "w_DB"]
+    keys = list(net.state_dict())
+    assert keys[:2] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1"]
+    assert [XOR_NAMES[k] for k in keys[:3]] == ["w_DA", "w_DB", "w_DC"]   # the slides' names are data
     path = tmp_path / "xor.npz"
     net.save(path)
     other = xor_network()
@@ -365,22 +405,106 @@ def test_zero_grad_and_module_base():
     assert isinstance(model, Module) and "MLP(nin=2, sizes=[2, 1]" in repr(model)
 
 
-def test_to_tensor_delegates_to_convert():
-    convert = pytest.importorskip("autograd_nn.nn.convert")
-    if not hasattr(convert, "mlp_to_tensor"):
-        pytest.skip("autograd_nn.nn.convert.mlp_to_tensor not written yet")
+def test_to_tensor_and_from_tensor_round_trip():
+    from autograd_nn.nn import convert
+
     model = MLP(2, [3, 1], activation="tanh", seed=0)
     back = MLP.from_tensor(model.to_tensor())
     expected = [p.data for p in model.parameters()]
     assert [p.data for p in back.parameters()] == pytest.approx(expected, abs=1e-15)
+    again = convert.tensor_to_mlp(convert.mlp_to_tensor(model))
+    assert [p.data for p in again.parameters()] == pytest.approx(expected, abs=1e-15)
 
 
-def test_mlp_wraps_plain_inputs_as_labelled_leaves():
+def test_mlp_wraps_plain_inputs_as_unlabelled_leaves():
     model = MLP(2, [2, 1], seed=0)
     y = model([1.0, 0.0])[0]
-    s_hidden = y.parents[0].parents[2].parents[0]  # s_G's parents: 2 weights, then h_1
-    leaves = [p for p in s_hidden.parents if p.label in ("x1", "x2")]
-    assert [v.label for v in leaves] == ["x1", "x2"] and [v.data for v in leaves] == [1.0, 0.0]
+    s_hidden = y.parents[0].parents[2].parents[0]  # s_G's parents: 2 weights, then h_1; h_1's sum
+    leaves = s_hidden.parents[2:4]  # after the 2 weights: the inputs
+    assert [v.data for v in leaves] == [1.0, 0.0] and all(not v.parents and v.label == "" for v in leaves)
     given = [Value(0.5, label="a"), Value(0.25)]
     model(given)[0].backward()
-    assert given[0].grad != 0.0  # Values passed in are used as they are
+    assert given[0].grad != 0.0 and given[0].label == "a"  # Values passed in are used as they are
+
+
+# -- imports ------------------------------------------------------------------------------------
+
+
+PACKAGE = Path(__file__).resolve().parents[1] / "autograd_nn"
+
+
+def _modules() -> dict[str, tuple[Path, bool]]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        found[".".join(parts[:-1] if package else parts)] = (path, package)
+    return found
+
+
+def _imported(module: str, package: bool, node, modules) -> list[str]:
+    """The autograd_nn modules an import statement of ``module`` loads (a submodule, else the package)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names if a.name.split(".")[0] == "autograd_nn"]
+    here = module.split(".") if package else module.split(".")[:-1]
+    base = here[: len(here) - node.level + 1] if node.level else []
+    target = ".".join(base + node.module.split(".") if node.module else base)
+    if target.split(".")[0] != "autograd_nn":
+        return []
+    return [f"{target}.{a.name}" if f"{target}.{a.name}" in modules else target for a in node.names]
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _imports_of(module: str, path: Path, package: bool, modules) -> tuple[set[str], list[str]]:
+    """(modules imported at module level, ``file:line`` of imports inside a function or class)."""
+    top: set[str] = set()
+    hidden: list[str] = []
+    stack = [(ast.parse(path.read_text(encoding="utf-8")), False)]
+    while stack:
+        node, nested = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.Import, ast.ImportFrom)):
+                targets = [t for t in _imported(module, package, child, modules) if t in modules]
+                if targets and nested:
+                    hidden.append(f"{path.relative_to(PACKAGE.parent)}:{child.lineno} imports {targets}")
+                top.update(targets)
+            stack.append((child, nested or isinstance(child, _SCOPES)))
+    return top, hidden
+
+
+def test_autograd_nn_imports_go_one_way():
+    """No import of an autograd_nn module hides in a function, and the module imports form no cycle."""
+    modules = _modules()
+    edges: dict[str, set[str]] = {}
+    hidden: list[str] = []
+    for module, (path, package) in modules.items():
+        edges[module], inside = _imports_of(module, path, package, modules)
+        hidden += inside
+    assert not hidden, "imports inside functions (a hidden cycle?): " + "; ".join(hidden)
+    assert "autograd_nn.nn.scalar" in edges["autograd_nn.nn.convert"]
+    state: dict[str, int] = {}
+
+    def cycle_from(m, stack):
+        state[m] = 1
+        stack.append(m)
+        for t in sorted(edges[m]):
+            if state.get(t) == 1:
+                return stack[stack.index(t):] + [t]
+            if t not in state and (found := cycle_from(t, stack)):
+                return found
+        stack.pop()
+        state[m] = 2
+        return None
+
+    for m in sorted(modules):
+        if m not in state:
+            assert (found := cycle_from(m, [])) is None, "import cycle: " + " -> ".join(found)
+
+
+@pytest.mark.parametrize("first", ["autograd_nn.nn.convert", "autograd_nn.nn.scalar", "autograd_nn.lecture"])
+def test_each_module_imports_first_in_a_fresh_interpreter(first):
+    code = f"import {first}; from autograd_nn.nn import MLP; MLP.from_tensor(MLP(1, [1], seed=0).to_tensor())"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

@@ -14,7 +14,10 @@ import pytest
 import viz
 from autograd_nn import Tensor, Value
 from autograd_nn.graph import topological_order
-from autograd_nn.lecture import worked_example
+from autograd_nn.lecture import XOR_NAMES, worked_example
+from autograd_nn.nn import MLP
+from autograd_nn.ops import UnknownOpError
+from viz.naming import graph_naming
 from viz.steps import replay_backward
 
 PARAMS = ["w_DA", "w_DB", "w_DC", "w_EA", "w_EB", "w_EC", "w_GD", "w_GE", "w_GF"]
@@ -39,7 +42,7 @@ def xor_error(p):
 
 def finite_difference(name, eps=1e-6):
     ex = worked_example()
-    base = {n: p.data for n, p in ex.model.named_parameters()}
+    base = {n: p.data for n, p in ex.weights.items()}
     base.update({x.label: x.data for x in ex.inputs})
     up, down = dict(base), dict(base)
     up[name] += eps
@@ -47,13 +50,26 @@ def finite_difference(name, eps=1e-6):
     return (xor_error(up) - xor_error(down)) / (2 * eps)
 
 
+def lecture(ex):
+    """The keywords that hand the lecture's model and names to a diagram."""
+    return {"model": ex.model, "names": ex.names}
+
+
 def labelled_example():
-    """The worked example with every unlabelled node given a label, so DOT ids are all known."""
+    """The worked example with its nodes labelled by the user (the weights with their slide names,
+    every other unlabelled node ``n<k>``), so DOT ids are all known without a model."""
     ex = worked_example()
+    for name, p in ex.weights.items():
+        p.label = name
     for k, n in enumerate(topological_order(ex.error)):
         if not n.label or not n.label.isidentifier():  # ids derive from identifier-like labels
             n.label = f"n{k}"
     return ex
+
+
+def leaves(ex):
+    """The worked example's parameters and inputs by their slide names."""
+    return {**ex.weights, "x1": ex.inputs[0], "x2": ex.inputs[1]}
 
 
 def nodes_by_label(root):
@@ -99,16 +115,17 @@ def last_number(label):
 
 
 def test_same_network_gives_identical_dot_text():
-    a = viz.draw_graph(worked_example().error).source
-    b = viz.draw_graph(worked_example().error).source
+    ex, again = worked_example(), worked_example()
+    a = viz.draw_graph(ex.error, **lecture(ex)).source
+    b = viz.draw_graph(again.error, **lecture(again)).source
     assert a == b
     assert "0x" not in a  # no id() anywhere
 
 
 def test_dot_text_is_identical_across_processes():
     code = (
-        "import viz; from autograd_nn.lecture import worked_example; "
-        "print(viz.draw_graph(worked_example().error).source)"
+        "import viz; from autograd_nn.lecture import worked_example; ex = worked_example(); "
+        "print(viz.draw_graph(ex.error, model=ex.model, names=ex.names).source)"
     )
     outs = set()
     for seed in ("1", "2"):
@@ -122,7 +139,8 @@ def test_dot_text_is_identical_across_processes():
 
 
 def test_node_and_cluster_ids_are_stable_names():
-    source = viz.draw_graph(worked_example().error).source
+    ex = worked_example()
+    source = viz.draw_graph(ex.error, **lecture(ex)).source
     for name in PARAMS + ["x1", "x2", "s_D", "h_D", "s_E", "h_E", "s_G", "y_G", "E"]:
         assert re.search(rf"^\t+{name} \[", source, re.M), name
     for cluster in ("cluster_D", "cluster_E", "cluster_G"):
@@ -153,21 +171,22 @@ def test_every_edge_label_is_the_engines_local_derivative():
 
 
 def test_edge_symbols_name_the_derivative_and_the_matching_input():
-    source = viz.draw_graph(worked_example().error).source
+    ex = worked_example()
+    source = viz.draw_graph(ex.error, **lecture(ex)).source
     assert "∂s_G/∂w_GD = h_D = 0.9002" in source
     assert "∂s_D/∂w_DA = x1 = 1.0000" in source
     assert "∂s_G/∂h_D = w_GD = 4.5000" in source
     assert "∂s_D/∂w_DC = 1.0000" in source  # the bias: no partner
-    plain = viz.draw_graph(worked_example().error, symbols=False).source
+    plain = viz.draw_graph(ex.error, symbols=False, **lecture(ex)).source
     assert "∂" not in plain
 
 
 def test_value_nodes_show_name_data_grad_with_chosen_decimals():
     ex = worked_example()
-    source = viz.draw_graph(ex.error).source
+    source = viz.draw_graph(ex.error, **lecture(ex)).source
     h_d = ex.hidden[0]
-    assert f"data {h_d.data:.4f}" in source and f"grad {h_d.grad:.4f}" in source
-    two = viz.draw_graph(ex.error, decimals=2).source
+    assert f"<B>h_D</B></TD></TR><TR><TD>data {h_d.data:.4f}" in source and f"grad {h_d.grad:.4f}" in source
+    two = viz.draw_graph(ex.error, decimals=2, **lecture(ex)).source
     assert f"data {h_d.data:.2f}<" in two and "data 0.9002" not in two
     with pytest.raises(ValueError, match="decimals"):
         viz.draw_graph(ex.error, decimals=-1)
@@ -190,20 +209,21 @@ def fill_of(source, node_id):
 
 def test_roles_have_distinct_colours():
     ex = worked_example()
-    source = viz.draw_graph(ex.error).source
+    source = viz.draw_graph(ex.error, **lecture(ex)).source  # with model= the parameters are the model's
     colours = {name: fill_of(source, name) for name in ("x1", "w_DA", "h_D", "E")}
     assert len(set(colours.values())) == 4
     assert fill_of(source, "x2") == colours["x1"] and fill_of(source, "w_GF") == colours["w_DA"]
-    # with model= the parameters are exactly the model's
-    with_model = viz.draw_graph(ex.error, model=ex.model).source
-    assert fill_of(with_model, "w_DA") == colours["w_DA"] and fill_of(with_model, "x1") == colours["x1"]
-    only_x1 = viz.draw_graph(ex.error, params=[ex.inputs[0]]).source
+    # without a model: leaves labelled like weights (w_...) are parameters, or those given as params=
+    lab = labelled_example()
+    by_label = viz.draw_graph(lab.error).source
+    assert fill_of(by_label, "w_DA") == colours["w_DA"] and fill_of(by_label, "x1") == colours["x1"]
+    only_x1 = viz.draw_graph(lab.error, params=[lab.inputs[0]]).source
     assert fill_of(only_x1, "x1") == colours["w_DA"] and fill_of(only_x1, "w_DA") == colours["x1"]
 
 
 def test_gradient_colour_mode_shows_sign_and_magnitude():
     ex = worked_example()
-    source = viz.draw_graph(ex.error, color="grad").source
+    source = viz.draw_graph(ex.error, color="grad", **lecture(ex)).source
     pos, neg, zero = fill_of(source, "w_EA"), fill_of(source, "w_DA"), fill_of(source, "w_DB")
     assert zero == "#ffffff" and pos != neg
 
@@ -213,7 +233,7 @@ def test_gradient_colour_mode_shows_sign_and_magnitude():
     assert rgb(pos)[2] > rgb(pos)[0] and rgb(neg)[0] > rgb(neg)[2]  # blue positive, red negative
     assert sum(rgb(fill_of(source, "E"))) < sum(rgb(fill_of(source, "w_GE")))  # larger |grad| deeper
     with pytest.raises(ValueError, match="color"):
-        viz.draw_graph(ex.error, color="rainbow")
+        viz.draw_graph(ex.error, color="rainbow", **lecture(ex))
 
 
 def test_user_labels_are_escaped_in_html_labels():
@@ -229,9 +249,9 @@ def test_node_limit_and_collapsed_view():
     ex = worked_example()
     n = len(topological_order(ex.error))
     with pytest.raises(ValueError, match=rf"max_nodes={n}.*collapse=True"):
-        viz.draw_graph(ex.error, max_nodes=5)
-    viz.draw_graph(ex.error, max_nodes=n)
-    collapsed = viz.draw_graph(ex.error, max_nodes=10, collapse=True).source
+        viz.draw_graph(ex.error, max_nodes=5, **lecture(ex))
+    viz.draw_graph(ex.error, max_nodes=n, **lecture(ex))
+    collapsed = viz.draw_graph(ex.error, max_nodes=10, collapse=True, **lecture(ex)).source
     for cluster in ("cluster_D", "cluster_E", "cluster_G"):
         assert re.search(rf"^\t+{cluster} \[", collapsed, re.M)
     assert "subgraph cluster" not in collapsed  # clusters became nodes
@@ -239,6 +259,7 @@ def test_node_limit_and_collapsed_view():
     assert {("x1", "cluster_D"), ("x2", "cluster_E"), ("cluster_D", "cluster_G")} <= edges
     assert ("cluster_E", "cluster_G") in edges and len(edges) == 9
     assert re.search(r"^\t+E \[", collapsed, re.M)  # ungrouped nodes keep their full-view ids
+    assert "<B>D</B> (5 nodes)" in collapsed and "out: h_D" in collapsed  # w_DA, w_DB, w_DC, s_D, h_D
 
 
 def test_bad_input_names_what_was_passed():
@@ -248,6 +269,11 @@ def test_bad_input_names_what_was_passed():
         viz.draw_graph([Value(1.0)])
     with pytest.raises(TypeError, match="MLP.*draw_network"):
         viz.draw_graph(worked_example().model)
+    ex = worked_example()
+    with pytest.raises(TypeError, match="names must be a dict"):
+        viz.draw_graph(ex.error, model=ex.model, names=["D", "E", "G"])
+    with pytest.raises(ValueError, match="pass the model too"):
+        viz.draw_graph(ex.error, names=ex.names)
     with pytest.raises(TypeError, match="got str"):
         viz.draw_network("net")
     with pytest.raises(TypeError, match="draw_graph"):
@@ -298,7 +324,7 @@ def test_highlighted_edges_are_exactly_the_paths(name):
 @pytest.mark.parametrize("name", PARAMS + ["x1", "x2"])
 def test_path_products_sum_to_the_gradient_and_finite_differences(name):
     ex = worked_example()
-    leaf = nodes_by_label(ex.error)[name]
+    leaf = leaves(ex)[name]
     products = [math.prod(n.local[i] for n, i in p) for p in search_paths(ex.error, leaf)]
     assert [p for _, p in viz.path_products(ex.error, leaf)] == pytest.approx(products, rel=1e-12)
     assert math.fsum(products) == pytest.approx(leaf.grad, rel=1e-9, abs=1e-15)
@@ -312,7 +338,7 @@ def test_path_products_sum_to_the_gradient_and_finite_differences(name):
 def test_inputs_have_two_coloured_paths_and_their_sum():
     ex = worked_example()
     x1 = ex.inputs[0]
-    dot = viz.draw_gradient_paths(ex.error, x1)
+    dot = viz.draw_gradient_paths(ex.error, x1, **lecture(ex))
     caption = dot.graph_attr["label"]
     assert "2 paths" in caption and "path 1:" in caption and "path 2:" in caption
     assert f"sum = {x1.grad:.4f}" in caption
@@ -321,6 +347,7 @@ def test_inputs_have_two_coloured_paths_and_their_sum():
     assert {attr(a, "color") for a in own} == {viz.paths.PATH_COLOURS[0], viz.paths.PATH_COLOURS[1]}
     shared = [a for a in edges if "path-0 path-1" in a]  # the edges from h/s_G up to E
     assert shared and all(":" in attr(a, "color") for a in shared)
+    assert "∂E/∂x1: 2 paths" in caption and "∂s_D/∂x1 = w_DA" in dot.source
 
 
 def test_a_node_used_twice_gives_two_paths():
@@ -366,20 +393,20 @@ def label_boxes(source):
 
 
 def networks():
+    """(model, names) of the networks drawn."""
     from autograd_nn.lecture import train_xor
-    from autograd_nn.nn import MLP
 
     return {
-        "lecture": worked_example().model,
-        "trained": train_xor()[0],
-        "3-4-4-2": MLP(3, [4, 4, 2], seed=0),
+        "lecture": (worked_example().model, XOR_NAMES),
+        "trained": (train_xor()[0], None),
+        "3-4-4-2": (MLP(3, [4, 4, 2], seed=0), None),
     }
 
 
 @pytest.mark.parametrize("name", ["lecture", "trained", "3-4-4-2"])
 def test_weight_labels_sit_on_their_arrows_apart_from_each_other_and_the_units(name):
-    model = networks()[name]
-    source = viz.draw_network(model).source
+    model, names = networks()[name]
+    source = viz.draw_network(model, names=names).source
     units = {}
     for m in re.finditer(r'^\t+(\S+) \[.*pos="(-?[\d.]+),(-?[\d.]+)!"', source, re.M):
         if not m.group(1).endswith("_label"):
@@ -405,7 +432,7 @@ def test_weight_labels_sit_on_their_arrows_apart_from_each_other_and_the_units(n
 
 def test_network_diagram_is_the_lecture_picture():
     ex = worked_example()
-    dot = viz.draw_network(ex.model)
+    dot = viz.draw_network(ex.model, names=ex.names)
     source = dot.source
     assert dot.engine == "neato"
     x1, x2 = pos_of(source, "x1"), pos_of(source, "x2")
@@ -416,14 +443,18 @@ def test_network_diagram_is_the_lecture_picture():
     assert ">A<" in source and ">C<" in source and ">F<" in source  # names read from w_DA, w_DC, w_GF
     assert source.count("sigmoid") == 3
     edges = {edge_id(a): (t, h, a) for t, h, a in dot_edges(source)}
-    for name, p in ex.model.named_parameters():
+    for name, p in ex.weights.items():
         tail, head, a = edges[name]
         assert head == name[2] and weight_label(source, name) == f"{p.data:.2f}"
     assert edges["w_DA"][0] == "x1" and edges["w_DC"][0] == "bias1" and edges["w_GD"][0] == "D"
-    named = viz.draw_network(ex.model, weights="name").source
+    named = viz.draw_network(ex.model, names=ex.names, weights="name").source
     assert weight_label(named, "w_GE") == "w_GE"
     with pytest.raises(ValueError, match="weights"):
         viz.draw_network(ex.model, weights="colour")
+    # Without the names: the defaults, inputs x1 and x2, no unit letters to read from weight names.
+    plain = viz.draw_network(ex.model, weights="name").source
+    assert weight_label(plain, "L1_N0_w0") == "L1.N0.w0" and ">A<" not in plain
+    assert re.search(r"^\t+L0_N1 \[", plain, re.M) and "<B>L0.N1</B>" in plain
 
 
 def test_network_of_a_generic_mlp():
@@ -445,7 +476,7 @@ def test_network_of_a_generic_mlp():
 def test_backward_frames_follow_the_backward_order_without_touching_the_graph():
     ex = worked_example()
     before = [(n.data, n.grad) for n in topological_order(ex.error)]
-    steps = viz.backward_steps(ex.error)
+    steps = viz.backward_steps(ex.error, **lecture(ex))
     assert [(n.data, n.grad) for n in topological_order(ex.error)] == before
     topo = topological_order(ex.error)
     assert steps.order == list(reversed(topo)) and len(steps) == len(topo)
@@ -462,30 +493,189 @@ def test_backward_frames_follow_the_backward_order_without_touching_the_graph():
     assert "E" == steps.order[0].label and steps.captions[0].startswith("step 1/20: ∂E/∂E = 1")
     x1_step = [c for c in steps.captions if "∂E/∂x1 =" in c][0]
     assert x1_step.count("×") == 2 and x1_step.endswith(f"= {ex.inputs[0].grad:.4f}")
+    assert any(c.startswith(f"step {k}/20: ∂E/∂s_D = ") for k, c in enumerate(steps.captions, 1))
 
 
 def test_backward_frames_mark_the_edges_being_used():
     ex = worked_example()
-    steps = viz.backward_steps(ex.error)
-    k = [n.label for n in steps.order].index("s_D")
+    steps = viz.backward_steps(ex.error, **lecture(ex))
+    k = steps.order.index(ex.hidden[0].parents[0])  # s_D
     marked = [a for _, _, a in dot_edges(steps.frames[k].source) if "current-edge" in a]
     assert len(marked) == len(ex.hidden[0].parents[0].parents)  # the edges into Σw·h of D
 
 
-def test_exponentially_many_paths_are_marked_without_listing_them():
+def _squarings(n):
+    """x, then n squarings y = y * y: 2**n paths from the last y down to x."""
     x = Value(1.0001, label="x")
     y = x
-    for k in range(11):  # each squaring doubles the number of paths: 2**11 = 2048
+    for k in range(n):
         y = y * y
         y.label = f"y{k}"
+    return x, y
+
+
+def test_many_paths_are_drawn_up_to_max_paths_and_refused_beyond():
+    x, y = _squarings(11)  # 2**11 = 2048 paths
     y.backward()
-    assert viz.paths.count_paths(topological_order(y), y, x) == 2048 > viz.paths.MAX_LISTED_PATHS
     dot = viz.draw_gradient_paths(y, x, decimals=6)
     highlighted = [a for _, _, a in dot_edges(dot.source) if 'class="gradient-path' in a]
     assert len(highlighted) == 22  # every edge into an op: two per multiplication
     caption = dot.graph_attr["label"]
-    assert "2048 paths" in caption and "too many paths to list" in caption
+    assert "2048 paths" in caption and "... and 2036 more paths" in caption
     assert f"sum = {x.grad:.6f}" in caption
+    message = r"draw_gradient_paths: there are 2048 paths .*max_paths=1000;.*max_paths=2048"
+    with pytest.raises(ValueError, match=message):
+        viz.draw_gradient_paths(y, x, max_paths=1000)
+    assert len(viz.path_products(y, x)) == 2048
+    with pytest.raises(ValueError, match=r"path_products: there are 2048 paths .*max_paths=2047"):
+        viz.path_products(y, x, max_paths=2047)
+    for bad in (0, -1, 2.5, True, "10"):
+        with pytest.raises(ValueError, match="max_paths must be a positive int"):
+            viz.path_products(y, x, max_paths=bad)
+
+
+def test_exponentially_many_paths_raise_at_once():
+    import time
+
+    a = Value(1.0)
+    x = a
+    for _ in range(40):
+        x = x * x
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"there are 1099511627776 paths .*max_paths=10000") as err:
+        viz.path_products(x, a)
+    assert "path_products" in str(err.value)
+    with pytest.raises(ValueError, match=r"draw_gradient_paths: there are 1099511627776 paths"):
+        viz.draw_gradient_paths(x, a)
+    assert time.perf_counter() - start < 0.5
+
+
+# -- names and groups: data given to the diagrams ---------------------------------------------------
+
+
+def test_the_lectures_names_reach_every_diagram():
+    ex = worked_example()
+    sources = {
+        "graph": viz.draw_graph(ex.error, **lecture(ex)).source,
+        "paths": viz.draw_gradient_paths(ex.error, ex.weights["w_DA"], **lecture(ex)).source,
+        "step": viz.backward_steps(ex.error, **lecture(ex)).frames[-1].source,
+    }
+    for view, source in sources.items():
+        for name in PARAMS + ["x1", "x2", "s_D", "h_D", "s_E", "h_E", "s_G", "y_G"]:
+            assert f"<B>{name}</B>" in source, (view, name)
+        assert "subgraph cluster_G {" in source and "<B>G</B>" in source, view
+    network = viz.draw_network(ex.model, names=ex.names, weights="name").source
+    for name in PARAMS:
+        assert f"{name}_label [label=<{name}>" in network, name
+    for unit in ("D", "E", "G", "A", "B", "C", "F"):
+        assert f"<B>{unit}</B>" in network, unit
+
+
+def test_a_model_without_names_gets_default_names_and_clusters():
+    model = MLP(2, [2, 1], activation="tanh", output_activation="linear", seed=0)
+    y = model([1.0, 2.0])[0]
+    y.backward()
+    source = viz.draw_graph(y, model=model).source
+    for name in ("x1", "x2", "L0.N0.w0", "L0.N1.b", "s_L0.N0", "h_L0.N1", "L1.N0.w1", "y_L1.N0"):
+        assert f"<B>{name}</B>" in source, name
+    assert "s_L1.N0" not in source  # a linear output unit: its sum is its output y
+    for cluster in ("cluster_L0_N0", "cluster_L0_N1", "cluster_L1_N0"):
+        assert f"subgraph {cluster} {{" in source
+    # Without the model nothing is named or grouped: the engine labels no node.
+    bare = viz.draw_graph(y).source
+    assert "subgraph" not in bare and "<B>" not in bare
+
+
+def test_names_win_over_labels_which_win_over_defaults():
+    model = MLP(2, [1], seed=0)
+    x = [Value(1.0, label="a"), Value(2.0, label="b")]
+    y = model(x)[0]
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].label = "mine"
+    y.label = "out"
+    names = {"layers.0.neurons.0": "U", "layers.0.neurons.0.w.0": "w_UA", "inputs.1": "second"}
+    naming = graph_naming(topological_order(y), model=model, names=names)
+    assert naming.name(neuron.w[0]) == "w_UA"  # names entry over the label "mine"
+    assert naming.name(neuron.w[1]) == "U.w1" and naming.name(neuron.b) == "U.b"  # defaults after the neuron
+    assert naming.name(y) == "out" and naming.name(y.parents[0]) == "s_U"  # label over the default y_U
+    assert naming.name(x[0]) == "a" and naming.name(x[1]) == "second"
+    assert naming.group_order == ["U"] and naming.group(y) == "U" and naming.group(x[0]) is None
+    message = r"names has 2 key\(s\) that name nothing in the MLP: 'inputs.2', 'layers.0.neuron.0'"
+    with pytest.raises(ValueError, match=message):
+        graph_naming(topological_order(y), model=model, names={"layers.0.neuron.0": "U", "inputs.2": "z"})
+
+
+@pytest.mark.parametrize("expanded", [False, True])
+def test_groups_are_found_from_the_models_structure(expanded):
+    model = MLP(3, [2, 2, 1], activation="sigmoid", output_activation="linear", seed=1, expanded=expanded)
+    inputs = [Value(0.5), Value(-1.0), Value(2.0)]
+    y = model(inputs)[0]
+    topo = topological_order(y)
+    naming = graph_naming(topo, model=model)
+    groups: dict[str, set[int]] = {}
+    for n in topo:
+        if naming.group(n) is not None:
+            groups.setdefault(naming.group(n), set()).add(id(n))
+    assert naming.group_order == ["L0.N0", "L0.N1", "L1.N0", "L1.N1", "L2.N0"]
+    assert set(groups) == set(naming.group_order)
+    for i, layer in enumerate(model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            members = groups[f"L{i}.N{j}"]
+            own = {id(p) for p in neuron.parameters()}
+            # parameters + sum (+ activation); expanded: nin products and nin - 1 inner sums more
+            computed = (1 + (neuron.activation != "linear")) + (2 * neuron.nin - 1 if expanded else 0)
+            assert own <= members and len(members) == len(own) + computed
+    assert all(naming.group(x) is None for x in inputs) and naming.group(y) == "L2.N0"
+    ops_in = {n.op for n in topo if naming.group(n) is not None and n.parents}
+    assert ops_in == ({"*", "+", "sigmoid"} if expanded else {"wsum", "sigmoid"})
+
+
+@pytest.mark.parametrize("expanded", [False, True])
+def test_a_neuron_run_on_a_batch_groups_every_run_and_leaves_its_inputs_out(expanded):
+    model = MLP(2, [1], activation="tanh", seed=0, expanded=expanded)
+    a, b = Value(1.0), Value(2.0)
+    s = a + b  # an input that is itself a sum: not part of the neuron
+    loss = Value.sum([model([s, b])[0], model([1.0, -1.0])[0]])
+    naming = graph_naming(topological_order(loss), model=model)
+    outputs = loss.parents
+    assert [naming.name(o) for o in outputs] == ["y_L0.N0", "y_L0.N0"]
+    assert [naming.group(o) for o in outputs] == ["L0.N0", "L0.N0"]
+    assert naming.group(s) is None and naming.name(s) == "x1" and naming.name(b) == "x2"
+    assert naming.group(a) is None and naming.group(loss) is None
+    source = viz.draw_graph(loss, model=model).source
+    assert source.count("subgraph cluster_") == 1
+
+
+def test_an_op_the_table_does_not_know_is_an_error():
+    x = Value(2.0, label="x")
+    y = x * 3.0
+    y.op = "frobnicate"
+    for draw in (
+        lambda: viz.draw_graph(y),
+        lambda: viz.draw_graph(y, collapse=True),
+        lambda: viz.draw_gradient_paths(y, x),
+        lambda: viz.backward_steps(y),
+    ):
+        with pytest.raises(UnknownOpError, match="frobnicate"):
+            draw()
+
+
+def test_every_scalar_op_of_the_table_is_drawn_with_its_symbol():
+    from autograd_nn import ops
+    from viz._util import op_text
+
+    x, w = Value(2.0), Value(0.5)
+    made = {
+        "+": x + w, "-": x - w, "*": x * w, "/": x / w, "**": x ** w, "rsub": 3 - x, "rdiv": 4 / x,
+        "rpow": 2 ** x, "neg": -x, "exp": x.exp(), "log": x.log(), "tanh": x.tanh(), "sigmoid": x.sigmoid(),
+        "relu": x.relu(), "step": x.step(), "abs": abs(x), "sum": Value.sum([x, w], 1),
+        "wsum": Value.dot([w], [x]),
+    }
+    assert set(made) == {name for name, op in ops.OPS.items() if op.scalar}
+    for name, node in made.items():
+        assert node.op == name and ops.get(name).symbol in op_text(node)
+    assert [op_text(n) for n in (x - 1, 3 - x, 4 / x, x ** 2, 2 ** x, Value.sum([x], -2))] == [
+        "− 1", "3 − x", "4 ÷ x", "x**2", "2**x", "Σ − 2"]
 
 
 # -- the package without graphviz -----------------------------------------------------------------
@@ -537,7 +727,7 @@ def test_gradient_colours_keep_text_readable_and_scale_without_the_root():
     from viz._sketch import contrast, grad_colour
 
     ex = worked_example()
-    source = viz.draw_graph(ex.error, color="grad").source
+    source = viz.draw_graph(ex.error, color="grad", **lecture(ex)).source
     rows = re.findall(r'BGCOLOR="(#[0-9a-f]{6})".*?<FONT COLOR="(#[0-9a-f]{6})">', source)
     assert len(rows) == len(topological_order(ex.error))
     for fill, text in rows:
@@ -545,8 +735,9 @@ def test_gradient_colours_keep_text_readable_and_scale_without_the_root():
     # the largest gradient below the root gets the deepest colour (the seed 1.0 does not set the scale)
     others = [n for n in topological_order(ex.error) if n is not ex.error]
     top = max(others, key=lambda n: abs(n.grad))
-    node = viz.draw_graph(ex.error).source  # the id draw_graph gives that node
-    node = re.search(rf"^\t+(\S+) \[label=<<TABLE[^\n]*<B>{re.escape(top.label)}</B>", node, re.M).group(1)
+    name = graph_naming(topological_order(ex.error), **lecture(ex)).name(top)
+    node = viz.draw_graph(ex.error, **lecture(ex)).source  # the id draw_graph gives that node
+    node = re.search(rf"^\t+(\S+) \[label=<<TABLE[^\n]*<B>{re.escape(name)}</B>", node, re.M).group(1)
     assert fill_of(source, node) == grad_colour(top.grad, abs(top.grad)) != grad_colour(top.grad, 1.0)
 
 
@@ -558,5 +749,6 @@ def test_collapse_is_suggested_only_for_graphs_with_groups():
     with pytest.raises(ValueError, match="max_nodes") as err:
         viz.draw_graph(y, max_nodes=3)
     assert "collapse" not in str(err.value)
+    ex = worked_example()
     with pytest.raises(ValueError, match="collapse=True"):
-        viz.draw_graph(worked_example().error, max_nodes=3)
+        viz.draw_graph(ex.error, max_nodes=3, **lecture(ex))

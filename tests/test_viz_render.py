@@ -21,8 +21,9 @@ import pytest
 import viz
 from autograd_nn import Value
 from autograd_nn.graph import topological_order
-from autograd_nn.lecture import worked_example
+from autograd_nn.lecture import XOR_NAMES, worked_example
 from viz.__main__ import main, planned_files
+from viz.naming import graph_naming
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -43,13 +44,20 @@ def svg_of(diagram) -> ET.Element:
     return parse_svg(diagram.pipe(format="svg"))
 
 
+def lecture_graph():
+    """The computation graph of the worked example, with the lecture's names."""
+    ex = worked_example()
+    return viz.draw_graph(ex.error, model=ex.model, names=ex.names)
+
+
 # -- SVG from Graphviz ----------------------------------------------------------------------------
 
 
 def test_svg_of_the_computation_graph(needs_dot):
     ex = worked_example()
     topo = topological_order(ex.error)
-    svg = svg_of(viz.draw_graph(ex.error))
+    svg = svg_of(viz.draw_graph(ex.error, model=ex.model, names=ex.names))
+    naming = graph_naming(topo, model=ex.model, names=ex.names)
     ops = [n for n in topo if n.parents]
     assert len(groups(svg, "node")) == len(topo) + len(ops)
     assert len(groups(svg, "edge")) == sum(len(n.parents) for n in topo) + len(ops)
@@ -58,8 +66,9 @@ def test_svg_of_the_computation_graph(needs_dot):
     for n in topo:
         assert f"data {n.data:.4f}".replace("-0.0000", "0.0000") in words
         assert f"grad {n.grad:.4f}".replace("-0.0000", "0.0000") in words
-        if n.label:
-            assert n.label in words, n.label
+        name = naming.name(n)
+        assert name, n  # with the lecture's names every node of its graph has one
+        assert name in words, name
     # edge labels carry the local derivatives
     by_id = {g.get("id"): g for g in groups(svg, "edge")}
     s_g = ex.output.parents[0]
@@ -70,7 +79,7 @@ def test_svg_of_the_computation_graph(needs_dot):
 def test_svg_of_gradient_paths_marks_highlighted_edges(needs_dot):
     ex = worked_example()
     x1 = ex.inputs[0]
-    svg = svg_of(viz.draw_gradient_paths(ex.error, x1))
+    svg = svg_of(viz.draw_gradient_paths(ex.error, x1, model=ex.model, names=ex.names))
     hl = groups(svg, "gradient-path")
     assert len(hl) == len({e for p in viz.path_products(ex.error, x1) for e in [(id(n), i) for n, i in p[0]]})
     assert all("edge" in g.get("class").split() for g in hl)
@@ -78,7 +87,7 @@ def test_svg_of_gradient_paths_marks_highlighted_edges(needs_dot):
     caption = " ".join(texts(svg))
     assert f"sum = {x1.grad:.4f}" in caption
     # same nodes and edges as the plain graph: only styling differs
-    plain = svg_of(viz.draw_graph(ex.error))
+    plain = svg_of(viz.draw_graph(ex.error, model=ex.model, names=ex.names))
     assert [g.get("id") for g in groups(plain, "edge")] == [g.get("id") for g in groups(svg, "edge")]
 
 
@@ -98,7 +107,7 @@ def test_user_labels_appear_verbatim_in_svg(needs_dot):
 
 def test_network_svg_positions(needs_dot):
     ex = worked_example()
-    svg = svg_of(viz.draw_network(ex.model))
+    svg = svg_of(viz.draw_network(ex.model, names=ex.names))
     centre = {}
     for g in groups(svg, "node"):
         shape = g.find(f"{SVG}ellipse")
@@ -118,7 +127,7 @@ def test_network_svg_positions(needs_dot):
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF")])
 def test_render_writes_only_the_requested_file(needs_dot, tmp_path, suffix, magic):
     ex = worked_example()
-    path = viz.render(viz.draw_graph(ex.error), tmp_path / f"graph{suffix}")
+    path = viz.render(viz.draw_graph(ex.error, model=ex.model, names=ex.names), tmp_path / f"graph{suffix}")
     assert path == tmp_path / f"graph{suffix}"
     assert os.listdir(tmp_path) == [f"graph{suffix}"]
     assert path.read_bytes().startswith(magic)
@@ -127,16 +136,17 @@ def test_render_writes_only_the_requested_file(needs_dot, tmp_path, suffix, magi
 def test_dot_output_and_building_need_no_graphviz(tmp_path, monkeypatch):
     ex = worked_example()
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    dot = viz.draw_graph(ex.error)
+    dot = viz.draw_graph(ex.error, model=ex.model, names=ex.names)
     viz.render(dot, tmp_path / "g.dot")
     assert (tmp_path / "g.dot").read_text(encoding="utf-8") == dot.source
     with pytest.raises(viz.GraphvizNotFoundError, match=r"dot.*apt-get install graphviz.*brew.*conda") as err:
         viz.render(dot, tmp_path / "g.svg")
     assert isinstance(err.value, RuntimeError)
     with pytest.raises(viz.GraphvizNotFoundError, match="neato"):
-        viz.render(viz.draw_network(ex.model), tmp_path / "n.png")
+        viz.render(viz.draw_network(ex.model, names=ex.names), tmp_path / "n.png")
     assert sorted(os.listdir(tmp_path)) == ["g.dot"]
-    steps = viz.backward_steps(ex.error)  # frames build without Graphviz; the page needs it
+    # frames build without Graphviz; the page needs it
+    steps = viz.backward_steps(ex.error, model=ex.model, names=ex.names)
     assert "apt-get install graphviz" in steps._repr_html_()
     with pytest.raises(viz.GraphvizNotFoundError):
         steps.write(tmp_path / "steps")
@@ -144,7 +154,7 @@ def test_dot_output_and_building_need_no_graphviz(tmp_path, monkeypatch):
 
 
 def test_unknown_format_lists_supported(tmp_path):
-    dot = viz.draw_graph(worked_example().error)
+    dot = lecture_graph()
     with pytest.raises(ValueError, match=r"\.jpg.*\.svg, \.png, \.pdf, \.dot"):
         viz.render(dot, tmp_path / "g.jpg")
     with pytest.raises(ValueError, match="supported"):
@@ -155,7 +165,7 @@ def test_unknown_format_lists_supported(tmp_path):
 
 
 def test_unwritable_folder_raises_the_os_error_with_the_path(tmp_path):
-    dot = viz.draw_graph(worked_example().error)
+    dot = lecture_graph()
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     target = blocker / "g.dot"
@@ -168,7 +178,7 @@ def test_unwritable_folder_raises_the_os_error_with_the_path(tmp_path):
 
 
 def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
-    dot = viz.draw_graph(worked_example().error)
+    dot = lecture_graph()
 
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
@@ -211,7 +221,7 @@ class PageParser(HTMLParser):
 
 def test_backward_stepper_files_and_page(needs_dot, tmp_path):
     ex = worked_example()
-    steps = viz.backward_steps(ex.error, tmp_path)
+    steps = viz.backward_steps(ex.error, tmp_path, model=ex.model, names=ex.names)
     n = len(topological_order(ex.error))
     names = sorted(os.listdir(tmp_path))
     assert names == sorted([f"step_{k:03d}.svg" for k in range(1, n + 1)] + ["backward.html"])
@@ -245,7 +255,7 @@ def test_cli_writes_exactly_the_promised_files(needs_dot, tmp_path, capsys):
     assert main(["xor", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     on_disk = sorted(p for p in out.rglob("*") if p.is_file())
-    names = [n for n, _ in worked_example().model.named_parameters()] + ["x1", "x2"]
+    names = [XOR_NAMES[n] for n, _ in worked_example().model.named_parameters()] + ["x1", "x2"]
     promised = planned_files(out, "svg", names, len(topological_order(worked_example().error)))
     assert on_disk == sorted(promised)
     assert len([p for p in promised if p.parent.name == "paths"]) == 11
@@ -320,12 +330,12 @@ def node_centres(svg: ET.Element) -> dict[str, tuple[float, float]]:
 def test_nodes_do_not_move_between_graph_paths_and_backward_frames(needs_dot):
     ex = worked_example()
     views = {
-        "graph": viz.draw_graph(ex.error, model=ex.model),
-        "grad colours": viz.draw_graph(ex.error, model=ex.model, color="grad"),
-        "paths x1": viz.draw_gradient_paths(ex.error, ex.inputs[0], model=ex.model),
-        "paths w_GF": viz.draw_gradient_paths(ex.error, ex.model.layers[1].neurons[0].b, model=ex.model),
+        "graph": viz.draw_graph(ex.error, model=ex.model, names=ex.names),
+        "grad colours": viz.draw_graph(ex.error, model=ex.model, names=ex.names, color="grad"),
+        "paths x1": viz.draw_gradient_paths(ex.error, ex.inputs[0], model=ex.model, names=ex.names),
+        "paths w_GF": viz.draw_gradient_paths(ex.error, ex.weights["w_GF"], model=ex.model, names=ex.names),
     }
-    steps = viz.backward_steps(ex.error, model=ex.model)
+    steps = viz.backward_steps(ex.error, model=ex.model, names=ex.names)
     centres = {name: node_centres(svg_of(d)) for name, d in views.items()}
     centres.update({f"step {k + 1}": node_centres(parse_svg(svg)) for k, svg in enumerate(steps.svgs())})
     centres.update({f"page {k + 1}": node_centres(parse_svg(s)) for k, s in enumerate(steps.page_svgs())})
@@ -340,19 +350,19 @@ def test_nodes_do_not_move_between_graph_paths_and_backward_frames(needs_dot):
 def test_without_dot_diagrams_still_build_unpinned(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     ex = worked_example()
-    dot = viz.draw_gradient_paths(ex.error, ex.inputs[0])
+    dot = viz.draw_gradient_paths(ex.error, ex.inputs[0], model=ex.model, names=ex.names)
     assert "pos=" not in dot.source and "positions not pinned" in dot.source
     assert dot.engine == "dot"
 
 
 def test_pinned_source_names_how_to_render(needs_dot):
-    dot = viz.draw_graph(worked_example().error)
+    dot = lecture_graph()
     assert dot.engine == "neato" and "neato -n2" in dot.source and 'pos="' in dot.source
 
 
 def test_clusters_and_inputs_read_top_down_in_model_order(needs_dot):
     ex = worked_example()
-    svg = svg_of(viz.draw_graph(ex.error, model=ex.model))
+    svg = svg_of(viz.draw_graph(ex.error, model=ex.model, names=ex.names))
     centres = node_centres(svg)
     # SVG y grows downwards: D's nodes above E's, x1 above x2
     assert centres["h_D"][1] < centres["h_E"][1] and centres["s_D"][1] < centres["s_E"][1]
@@ -484,7 +494,7 @@ def curve_points(d: str) -> list[tuple[float, float]]:
 
 def test_each_edge_label_is_nearest_its_own_edge_or_drawn_with_a_line_to_it(needs_dot):
     ex = worked_example()
-    svg = svg_of(viz.draw_graph(ex.error, model=ex.model))
+    svg = svg_of(viz.draw_graph(ex.error, model=ex.model, names=ex.names))
     edges = {g.get("id"): g for g in groups(svg, "edge")}
     curves = {eid: curve_points(g.find(f"{SVG}path").get("d")) for eid, g in edges.items()}
     labelled = 0
@@ -525,7 +535,7 @@ def test_png_is_slide_ready_and_dpi_can_be_chosen(needs_dot, tmp_path):
     low = png_size(viz.render(dot, tmp_path / "b.png", dpi=100).read_bytes())
     assert default[0] / low[0] == pytest.approx(2.0, rel=0.05)
     assert "dpi" not in dot.graph_attr  # the caller's diagram is left as it was
-    net = viz.render(viz.draw_network(worked_example().model), tmp_path / "n.png", dpi=300)
+    net = viz.render(viz.draw_network(worked_example().model, names=XOR_NAMES), tmp_path / "n.png", dpi=300)
     net = png_size(net.read_bytes())
     assert net[0] > 2000  # a network of three columns, 300 pixels per inch
     with pytest.raises(ValueError, match="dpi"):

@@ -284,9 +284,9 @@ the conjunction:
 * $y = [\,2h_1 + 2h_2 \ge 3\,]$ fires only when both do.
 """),
     code(r"""
-h1_unit = TLU([-2, 2], -1, name="h1")
-h2_unit = TLU([2, -2], -1, name="h2")
-y_unit = TLU([2, 2], 3, name="y")
+h1_unit = TLU([-2, 2], -1)
+h2_unit = TLU([2, -2], -1)
+y_unit = TLU([2, 2], 3)
 network = TLUNetwork([[h1_unit, h2_unit], [y_unit]])
 
 print(" x1 x2 | h1 h2 | y")
@@ -593,6 +593,11 @@ $E = \frac12 (t - y)^2$.
 
 The lecture uses the letter $E$ twice: for the hidden unit $E$ and for the error $E$. The code keeps
 them apart: the unit's sum and output are `s_E` and `h_E`, the error is `ex.error`.
+
+The network itself is a plain `MLP`: its parameters are named by where they sit
+(`layers.0.neurons.0.w.0`, as `named_parameters()` says), and the slides' names are data,
+`ex.names` (`{"layers.0.neurons.0.w.0": "w_DA", ..., "layers.1.neurons.0": "G"}`), which we hand to
+the tables and diagrams.
 """),
     code(setup("graphviz")),
     code(r"""
@@ -615,7 +620,8 @@ Each unit computes its weighted sum $s = \sum_k w_k h_k$ (bias included) and the
     code(r"""
 ex = worked_example()
 net = ex.model
-w = dict(net.named_parameters())                 # {"w_DA": Value, ..., "w_GF": Value}
+w = ex.weights                                   # {"w_DA": Value, ..., "w_GF": Value}
+assert w["w_DA"] is dict(net.named_parameters())["layers.0.neurons.0.w.0"]
 h_D, h_E = ex.hidden
 y_G = ex.output
 s_D, s_E, s_G = h_D.parents[0], h_E.parents[0], y_G.parents[0]
@@ -758,7 +764,7 @@ with every $\delta$ read from autograd as $-dE/ds$.
 """),
     code(r"""
 fresh = worked_example()
-table = delta_table(fresh.model, [1.0, 0.0], [1.0], 10.0)
+table = delta_table(fresh.model, [1.0, 0.0], [1.0], 10.0, names=fresh.names)
 print(table)
 assert "w_GD" in table and "w_EA" in table
 """),
@@ -799,15 +805,16 @@ assert abs(rule.deltas[0][0] - delta_D) < 1e-12 and abs(rule.deltas[0][1] - delt
 The network as the lecture draws it (weights on the arrows):
 """),
     code(r"""
-show(viz.draw_network(net))
+show(viz.draw_network(net, names=ex.names))
 """),
     md(r"""
 The computation graph the engine recorded: every value with its data and gradient, every operation,
-and on each edge the local derivative the chain rule multiplies along it. The nodes each neuron
-computes are grouped in a box named after it.
+and on each edge the local derivative the chain rule multiplies along it. Given the model and the
+slides' names, the diagram groups the nodes each neuron computes in a box named after it.
 """),
     code(r"""
-show(viz.draw_graph(ex.error, model=net))
+slides = dict(model=net, names=ex.names)         # the same two keywords for every diagram below
+show(viz.draw_graph(ex.error, **slides))
 """),
     md(r"""
 ## Gradient paths
@@ -822,7 +829,7 @@ print("paths to w_GD:", len(products), " product:", round(products[0], 6))
 print("w_GD.grad:", round(w["w_GD"].grad, 6))
 assert len(products) == 1 and abs(products[0] - w["w_GD"].grad) < 1e-15
 assert abs(products[0] - (-(t - y_G.data)) * y_prime_G * h_D.data) < 1e-15
-show(viz.draw_gradient_paths(ex.error, w["w_GD"], model=net))
+show(viz.draw_gradient_paths(ex.error, w["w_GD"], **slides))
 """),
     md(r"""
 A hidden weight such as $w_{DA}$ sits one layer further back: its path runs through $G$ and $D$, and
@@ -833,7 +840,7 @@ products = [p for _, p in path_products(ex.error, w["w_DA"])]
 print("paths to w_DA:", len(products), " sum of products:", round(sum(products), 6))
 print("w_DA.grad:", round(w["w_DA"].grad, 6))
 assert abs(sum(products) - w["w_DA"].grad) < 1e-15
-show(viz.draw_gradient_paths(ex.error, w["w_DA"], model=net))
+show(viz.draw_gradient_paths(ex.error, w["w_DA"], **slides))
 """),
     md(r"""
 The input $x_1$ reaches the error through both hidden units, so two paths meet at it and its gradient
@@ -844,7 +851,7 @@ x1_value = ex.inputs[0]
 products = [p for _, p in path_products(ex.error, x1_value)]
 assert len(products) == 2 and abs(sum(products) - x1_value.grad) < 1e-15
 print("two paths to x1:", [round(p, 6) for p in products], "sum =", round(x1_value.grad, 6))
-show(viz.draw_gradient_paths(ex.error, x1_value, model=net))
+show(viz.draw_gradient_paths(ex.error, x1_value, **slides))
 """),
 ]
 
@@ -1146,7 +1153,7 @@ def error_of(*weights):                     # gradcheck perturbs the weights in 
     return losses.l2(model(x_in), [ex.target])
 
 assert gradcheck(error_of, params)
-print("gradcheck passed for", [name for name, _ in model.named_parameters()])
+print("gradcheck passed for", list(ex.weights))       # the nine weights, by their slide names
 """),
     md(r"""
 ## Catching a broken operation

@@ -61,7 +61,7 @@ def _load_diagrams() -> None:
 
 
 #: Submodules reachable as attributes before anything imported them (``viz.paths.PATH_COLOURS``).
-_SUBMODULES = ("graph", "network", "paths", "render", "steps", "plots")
+_SUBMODULES = ("graph", "naming", "network", "paths", "render", "steps", "plots")
 
 
 class _Package(types.ModuleType):

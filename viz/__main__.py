@@ -23,8 +23,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograd_nn.lecture import delta_table, slide_numbers, train_xor, worked_example, xor_outputs
+
 from ._util import id_part
+from .graph import draw_graph
+from .network import draw_network
+from .paths import draw_gradient_paths
 from .render import SUPPORTED_FORMATS, GraphvizNotFoundError, _pipe, _write_atomic, check_graphviz
+from .steps import backward_steps
 
 __all__ = ["FORMATS", "main", "planned_files", "xor"]
 
@@ -75,10 +81,6 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list
         >>> files[0].name, files[-1].name, "delta rule" in text.getvalue()
         ('network.svg', 'backward.html', True)
     """
-    from autograd_nn.lecture import delta_table, train_xor, worked_example, xor_outputs
-
-    from . import backward_steps, draw_gradient_paths, draw_graph, draw_network
-
     stream = stream or sys.stdout
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}")
@@ -89,7 +91,8 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list
         f"target {ex.target:g}: y = {ex.output.data:.4f}, E = {root.data:.4f}\n",
         file=stream,
     )
-    print(delta_table(model, [x.data for x in ex.inputs], [ex.target], ex.learning_rate), file=stream)
+    table = delta_table(model, [x.data for x in ex.inputs], [ex.target], ex.learning_rate, ex.names)
+    print(table, file=stream)
     _print_slide_comparison(ex, stream)
     print("\nThe slides' network computes XOR (output > 0.5 means 1):", file=stream)
     for x, y in xor_outputs(model):
@@ -106,15 +109,19 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list
     # The numbers above need nothing but Python; the diagrams below need Graphviz.
     check_graphviz("dot")
     check_graphviz("neato")
-    targets = [(name, p) for name, p in model.named_parameters()]
-    targets += [(x.label or f"x{k + 1}", x) for k, x in enumerate(ex.inputs)]
+    # The lecture's names (w_DA, s_D, the clusters D, E, G) are data handed to every diagram.
+    names = ex.names
+    targets = list(ex.weights.items())
+    targets += [(names[f"inputs.{k}"], x) for k, x in enumerate(ex.inputs)]
     diagrams = [
-        draw_network(model),
+        draw_network(model, names=names),
         draw_network(trained),
-        draw_graph(root, model=model, decimals=decimals),
+        draw_graph(root, model=model, names=names, decimals=decimals),
     ]
-    diagrams += [draw_gradient_paths(root, node, model=model, decimals=decimals) for _, node in targets]
-    steps = backward_steps(root, model=model, decimals=decimals)
+    diagrams += [
+        draw_gradient_paths(root, node, model=model, names=names, decimals=decimals) for _, node in targets
+    ]
+    steps = backward_steps(root, model=model, names=names, decimals=decimals)
 
     files = planned_files(out, fmt, [name for name, _ in targets], len(steps))
     contents = [_pipe(d, fmt, dpi) for d in diagrams]
@@ -139,8 +146,6 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list
 
 def _print_slide_comparison(ex, stream) -> None:
     """The slides' rounded figures beside the exact ones, and the slide's one wrong figure."""
-    from autograd_nn.lecture import slide_numbers
-
     slide = slide_numbers(ex.learning_rate, ex.target)
     deltas, updates = ex.deltas(), ex.updates()
     rows = [("delta_G", slide.delta_G, deltas["G"]), ("delta_D", slide.delta_D, deltas["D"])]

@@ -29,7 +29,8 @@ from ._layout import (
     natural_key,
     order_score,
 )
-from ._util import IdMaker, esc, fmt, id_part, is_tensor_node, op_text, op_word
+from ._util import IdMaker, esc, fmt, id_part, is_tensor_node, op_text, op_word, operand_partner
+from .naming import Naming
 
 ROLE_COLOURS = {
     "input": "#d5e8d4",
@@ -56,6 +57,7 @@ class ValueNode:
     op_id: str  # "" for a leaf
     role: str
     group: str | None
+    name: str = ""  # what the diagram writes for it ("" for nothing), see viz.naming
 
 
 @dataclass
@@ -82,6 +84,8 @@ class Sketch:
     cluster_attrs: dict[str, dict]
     edges: list[EdgeItem]
     graph_attrs: dict
+    #: the display names and groups every view of this graph writes
+    naming: Naming = field(default_factory=Naming)
     #: names (node or cluster ids) that should read top-down in this order, one list per column
     orders: list[list[str]] = field(default_factory=list)
     #: the pinned layout every view is drawn at (None: dot was missing, views are laid out freely)
@@ -103,7 +107,11 @@ class Sketch:
 
 
 def parameter_rule(model=None, params=None):
-    """Which leaves are parameters: a model's parameters, a given set, or the labelling rule."""
+    """Which leaves are parameters: a model's parameters, a given set, or the labelling rule.
+
+    Without either, a Tensor is a parameter when it requires a gradient and a Value when its
+    label reads like a weight (``w_...``, ``b_...``).
+    """
     if model is not None:
         keys = {id(p) for p in model.parameters()}
         return lambda n: id(n) in keys
@@ -116,28 +124,27 @@ def parameter_rule(model=None, params=None):
         if isinstance(requires_grad, bool) and is_tensor_node(n):
             return requires_grad
         label = getattr(n, "label", "") or ""
-        return getattr(n, "group", None) is not None or label.startswith(("w_", "b_"))
+        return label.startswith(("w_", "b_"))
 
     return rule
 
 
-def node_name(node) -> str:
-    """The node's label, or "" for an unlabelled node (or one without a label at all)."""
-    return getattr(node, "label", "") or ""
+def node_ids(topo, ids: IdMaker | None = None, name=None) -> list[str]:
+    """Stable ids of the nodes of ``topo``: the name when unique, else name or op plus position.
 
-
-def node_ids(topo, ids: IdMaker | None = None) -> list[str]:
-    """Stable ids of the nodes of ``topo``: the label when unique, else label or op plus position.
+    ``name(node)`` is the node's display name (:meth:`viz.naming.Naming.name`; its label by
+    default).
 
     Example:
         >>> from autograd_nn import Value
         >>> from autograd_nn.graph import topological_order
-        >>> a = Value(1.0, label="a"); b = a * 2
+        >>> a = Value(1.0, label="a"); b = (a * 2).tanh()
         >>> node_ids(topological_order(b))
-        ['a', 'mul_1']
+        ['a', 'op_1', 'tanh_2']
     """
     ids = ids if ids is not None else IdMaker()
-    labels = [node_name(n) for n in topo]
+    name = name or Naming().name
+    labels = [name(n) for n in topo]
     counts: dict[str, int] = {}
     for lab in labels:
         part = id_part(lab)
@@ -156,42 +163,29 @@ def node_ids(topo, ids: IdMaker | None = None) -> list[str]:
     return out
 
 
-def model_group_order(model) -> list[str] | None:
-    """The neuron names of a model in layer order (D, E, G), the order its clusters read top-down."""
-    layers = getattr(model, "layers", None)
-    if not isinstance(layers, (list, tuple)):
-        return None
-    names = []
-    for layer in layers:
-        for n in getattr(layer, "neurons", ()) or ():
-            name = getattr(n, "name", None)
-            if name:
-                names.append(str(name))
-    return names or None
-
-
 def build_sketch(
-    root, tensor: bool, decimals: int, is_param, symbols: bool, topo=None, group_order=None, pin: bool = True
+    root, tensor: bool, decimals: int, is_param, symbols: bool, topo=None, naming=None, pin: bool = True
 ) -> Sketch:
     """The full computation graph of ``root`` as a sketch, styled as ``draw_graph`` shows it.
 
-    ``group_order`` (neuron names, e.g. from :func:`model_group_order`) is the top-down order of
-    the clusters of one layer; without it the names are sorted naturally (N2 before N10).  With
-    ``pin`` the sketch is laid out at once (if Graphviz's dot is installed).
+    ``naming`` (:func:`viz.naming.graph_naming`) gives every node's display name and group;
+    its ``group_order`` (the model's neurons) is the top-down order of the clusters of one
+    layer, and groups it does not list are sorted naturally (N2 before N10).  With ``pin`` the
+    sketch is laid out at once (if Graphviz's dot is installed).
     """
     topo = topo if topo is not None else topological_order(root)
+    naming = naming if naming is not None else Naming()
     ids = IdMaker()
     values: list[ValueNode] = []
     by_key: dict[int, ValueNode] = {}
-    for n, vid in zip(topo, node_ids(topo, ids)):
+    for n, vid in zip(topo, node_ids(topo, ids, naming.name)):
         if n is root:
             role = "loss"
         elif n.parents:
             role = "intermediate"
         else:
             role = "parameter" if is_param(n) else "input"
-        group = getattr(n, "group", None)
-        vn = ValueNode(n, vid, "", role, None if group is None else str(group))
+        vn = ValueNode(n, vid, "", role, naming.group(n), naming.name(n))
         values.append(vn)
         by_key[id(n)] = vn
     for vn in values:
@@ -227,7 +221,7 @@ def build_sketch(
     # column of the picture (neurons at the same depth) they should read top-down in that order,
     # like the slides; the depth-first search meets them in no useful order.
     group_of = {cid: g for g, cid in cluster_ids.items()}
-    rank = {str(g): k for k, g in enumerate(group_order or ())}
+    rank = {g: k for k, g in enumerate(naming.group_order)}
 
     def group_key(cid: str):
         g = group_of[cid]
@@ -248,8 +242,8 @@ def build_sketch(
         if len(same) > 1:
             orders.append(same)
     inputs = [vn for vn in values if vn.role == "input"]
-    if all(node_name(vn.node) for vn in inputs):
-        inputs.sort(key=lambda vn: natural_key(node_name(vn.node)))
+    if all(vn.name for vn in inputs):
+        inputs.sort(key=lambda vn: natural_key(vn.name))
     if len(inputs) > 1:
         orders.append([vn.id for vn in inputs])
 
@@ -262,7 +256,7 @@ def build_sketch(
             eid = f"e_{vn.id}_{i}"
             attrs = {"id": eid}
             if not tensor:
-                attrs["label"] = f"<{esc(edge_text(n, i, decimals, symbols))}>"
+                attrs["label"] = f"<{esc(edge_text(n, i, decimals, symbols, naming.name))}>"
             edges.append(EdgeItem(eid, by_key[id(parent)].id, vn.op_id, n, i, attrs))
         out_id = f"e_{vn.id}_out"
         edges.append(EdgeItem(out_id, vn.op_id, vn.id, n, -1, {"id": out_id}))
@@ -274,7 +268,8 @@ def build_sketch(
         "labelloc": "b",
     }
     sketch = Sketch(
-        root, tensor, decimals, values, by_key, node_attrs, node_cluster, cluster_attrs, edges, graph_attrs
+        root, tensor, decimals, values, by_key, node_attrs, node_cluster, cluster_attrs, edges, graph_attrs,
+        naming,
     )
     sketch.orders = orders
     if pin:
@@ -369,9 +364,8 @@ def value_label(
     border = border or ROLE_BORDERS[vn.role]
     font = ' COLOR="#999999"' if grey else (f' COLOR="{text_colour}"' if text_colour else "")
     rows = []
-    name = node_name(n)
-    if name:
-        rows.append(f"<B>{esc(name)}</B>")
+    if vn.name:
+        rows.append(f"<B>{esc(vn.name)}</B>")
     if tensor:
         rows.append(f"{esc(n.op or 'leaf')} {esc(tuple(np.shape(n.data)))}")
         rows.append(esc(str(np.asarray(n.data).dtype)))
@@ -387,50 +381,33 @@ def value_label(
     )
 
 
-def wsum_partners(node) -> dict[int, int]:
-    """For a weighted-sum node, which parent index pairs with which (w_k with h_k).
+def edge_symbol(node, i: int, name=None) -> str:
+    """``∂s_D/∂w_DA = x1``: the derivative an edge carries, named from the display names.
 
-    ``Value.dot`` records the weights that are Values, then the inputs that are Values, then the
-    bias, with local derivative h_k for w_k and w_k for h_k; constants make no parent and are
-    kept in the node's ``const`` layout (None marks a parent).
+    The partner of a factor (``x1`` for ``w_DA`` in a weighted sum or a product) is the
+    derivative itself; "" when the child or the parent has no name.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> w, x = Value(2.0, label="w"), Value(3.0, label="x")
+        >>> y = w * x; y.label = "y"
+        >>> edge_symbol(y, 0), edge_symbol(y + 1, 0)
+        ('∂y/∂w = x', '')
     """
-    layout = getattr(node, "const", None)
-    if isinstance(layout, tuple) and len(layout) >= 2:
-        weights, inputs = layout[0], layout[1]
-    else:  # every weight and input a Value: n of each, then the bias
-        n = len(node.parents) // 2
-        weights = inputs = (None,) * n
-    n_weight_parents = sum(w is None for w in weights)
-    partners: dict[int, int] = {}
-    iw = ih = 0
-    for w, h in zip(weights, inputs):
-        if w is None and h is None:
-            partners[iw], partners[n_weight_parents + ih] = n_weight_parents + ih, iw
-        iw += w is None
-        ih += h is None
-    return partners
-
-
-def edge_symbol(node, i: int) -> str:
-    """``∂s_D/∂w_DA = x1``: the derivative an edge carries, named from the labels ("" if unnamed)."""
-    child, parent = node_name(node), node_name(node.parents[i])
+    name = name or Naming().name
+    child, parent = name(node), name(node.parents[i])
     if not (child and parent):
         return ""
     text = f"∂{child}/∂{parent}"
-    other = None
-    if node.op == "*" and len(node.parents) == 2:
-        other = node.parents[1 - i]
-    elif node.op == "wsum":
-        j = wsum_partners(node).get(i)
-        other = None if j is None else node.parents[j]
-    if other is not None and node_name(other):
-        text += f" = {node_name(other)}"
+    other = operand_partner(node, i)
+    if other is not None and name(other):
+        text += f" = {name(other)}"
     return text
 
 
-def edge_text(node, i: int, decimals: int, symbols: bool) -> str:
+def edge_text(node, i: int, decimals: int, symbols: bool, name=None) -> str:
     number = fmt(node.local[i], decimals)
-    symbol = edge_symbol(node, i) if symbols else ""
+    symbol = edge_symbol(node, i, name) if symbols else ""
     return f"{symbol} = {number}" if symbol else number
 
 

@@ -9,6 +9,9 @@ import reprlib
 
 import numpy as np
 
+from autograd_nn import Tensor, Value, ops
+from autograd_nn.nn import Module
+
 #: The default node limit: above it a graph is unreadable as one picture.
 DEFAULT_MAX_NODES = 300
 
@@ -24,26 +27,18 @@ def describe(obj) -> str:
 
 def is_module(obj) -> bool:
     """Whether ``obj`` is an autograd_nn Module (a model, not a graph node)."""
-    from autograd_nn.nn import Module
-
     return isinstance(obj, Module)
 
 
 def is_tensor_node(node) -> bool:
     """A Tensor of the tensor engine (or anything keeping the node protocol over numpy data)."""
-    try:
-        from autograd_nn import Tensor
-    except ImportError:  # the tensor engine is optional to the diagrams
-        Tensor = None
-    if Tensor is not None and isinstance(node, Tensor):
+    if isinstance(node, Tensor):
         return True
     return isinstance(getattr(node, "data", None), (np.ndarray, np.generic))
 
 
 def check_root(root, where: str) -> bool:
     """Raise ``TypeError`` unless ``root`` is a graph node; return whether it is a Tensor node."""
-    from autograd_nn import Value
-
     if isinstance(root, Value):
         return False
     if is_module(root):
@@ -95,6 +90,18 @@ def check_limit(count: int, max_nodes, where: str, collapsible: bool) -> None:
             f"{where}: the graph has {count} nodes, more than max_nodes={max_nodes}, and would be "
             f"unreadable as one picture; pass max_nodes={count} (or more) to draw it anyway{hint}"
         )
+
+
+def check_max_paths(max_paths, where: str) -> int:
+    """``max_paths`` itself if it is a positive int, else ``ValueError`` naming the value.
+
+    Example:
+        >>> check_max_paths(100, "path_products")
+        100
+    """
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
+        raise ValueError(f"{where}: max_paths must be a positive int, got {max_paths!r}")
+    return max_paths
 
 
 def fmt(x: float, decimals: int = 4) -> str:
@@ -175,88 +182,80 @@ class IdMaker:
         return candidate
 
 
-#: How an op is written in its small node; names not listed are shown as they are.
-OP_SYMBOLS = {
-    "+": "+",
-    "-": "−",
-    "*": "×",
-    "/": "÷",
-    "neg": "−x",
-    "exp": "exp",
-    "log": "log",
-    "tanh": "tanh",
-    "sigmoid": "σ",
-    "relu": "relu",
-    "step": "step",
-    "abs": "|x|",
-    "sum": "Σ",
-    "wsum": "Σw·h",
-    "**": "x**y",
-    "rpow": "c**x",
-    "matmul": "@",
-    "@": "@",
-}
-
-#: Short words for ids of op nodes whose symbol is not identifier-safe.
-OP_WORDS = {
-    "+": "add",
-    "-": "sub",
-    "*": "mul",
-    "/": "div",
-    "**": "pow",
-    "rsub": "rsub",
-    "rdiv": "rdiv",
-    "@": "matmul",
-}
-
-
 def op_word(op: str) -> str:
-    """An identifier-safe word for an op name (``"*"`` -> ``"mul"``, ``"**2"`` -> ``"pow2"``)."""
-    if op in OP_WORDS:
-        return OP_WORDS[op]
-    if op.startswith("**"):
-        return "pow" + (id_part(op[2:].replace("-", "m").replace(".", "p")) or "")
+    """An identifier-safe word for an op name, for the ids of unlabelled nodes (``"op"`` for ``"*"``).
+
+    Example:
+        >>> op_word("sigmoid"), op_word("*")
+        ('sigmoid', 'op')
+    """
     return id_part(op) or "op"
 
 
 def op_text(node) -> str:
-    """The text of an op node: its symbol and, for ops with one recorded operand, the constant."""
-    op = node.op
+    """The text of an op node: the op table's symbol and, where the op keeps one, its constant.
+
+    The constant stands where :attr:`autograd_nn.ops.Op.constant` says: after the symbol for
+    x − c (``"− 1"``; a power reads ``"x**2"``), before it for c − x (``"3 − x"``), as a sum's
+    constant term (``"Σ + 2"``).  An op the table does not know raises
+    :class:`~autograd_nn.ops.UnknownOpError`.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> x = Value(2.0)
+        >>> [op_text(n) for n in (x * 0.5, 3 - x, x ** 2, 2 ** x, x.sigmoid(), Value.sum([x], 1))]
+        ['× 0.5', '3 − x', 'x**2', '2**x', 'σ', 'Σ + 1']
+    """
+    op = ops.get(node.op)
     const = getattr(node, "const", None)
-    if const is None:
-        if op.startswith("**") and op != "**":
-            return "x" + op
-        return OP_SYMBOLS.get(op, op)
-    if not isinstance(const, (int, float)):
-        # e.g. the layout of constants a weighted sum records: nothing to write in the node
-        return OP_SYMBOLS.get(op, op)
+    if not isinstance(const, (int, float)) or op.constant in ("", "layout"):
+        return op.symbol
     c = f"{const:g}"
-    if op == "sum":
-        return f"Σ + {c}" if const >= 0 else f"Σ − {-const:g}"
-    local = node.local[0] if getattr(node, "local", ()) else None
-    if op == "-":
-        # x - c has local +1; c - x (reflected) has local -1.
-        return f"− {c}" if local == 1.0 else f"{c} − x"
-    if op == "/":
-        return f"÷ {c}" if local is not None and local == 1.0 / const else f"{c} ÷ x"
-    if op.startswith("**") and op != "**":
-        return "x" + op
-    if op == "rpow":
-        return f"{c}**x"
-    if op == "rsub":
-        return f"{c} − x"
-    if op == "rdiv":
-        return f"{c} ÷ x"
-    return f"{OP_SYMBOLS.get(op, op)} {c}"
+    if op.constant == "any":
+        return f"{op.symbol} + {c}" if const >= 0 else f"{op.symbol} − {-const:g}"
+    # A power is written without spaces, as Python writes it: x**2, 2**x.
+    gap = "" if op.symbol == "**" else " "
+    if op.constant == "left":
+        return f"{c}{gap}{op.symbol}{gap}x"
+    return f"x{op.symbol}{c}" if gap == "" else f"{op.symbol} {c}"
 
 
-ACTIVATION_NAMES = {
-    "sigmoid": "σ sigmoid",
-    "tanh": "tanh",
-    "relu": "relu",
-    "step": "step",
-    "linear": "linear",
-    "identity": "linear",
-    None: "linear",
-    "": "linear",
-}
+_MUL = ops.get("*")
+
+
+def operand_partner(node, i: int):
+    """The operand that ``node.parents[i]`` is multiplied by in ``node`` (w_k ↔ h_k), or None.
+
+    The other operand of a product ``a * b``; in a weighted sum, the partner its
+    :class:`~autograd_nn.ops.WeightedSum` layout pairs it with (None for the bias and for a
+    weight or input whose partner is a constant).
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> w, h, b = Value(2.0, label="w"), Value(3.0, label="h"), Value(1.0, label="b")
+        >>> s = Value.dot([w], [h], b)
+        >>> operand_partner(s, 0).label, operand_partner(s, 1).label, operand_partner(s, 2)
+        ('h', 'w', None)
+    """
+    op = ops.get(node.op)
+    if op.constant == "layout":
+        j = node.const.partner(i)
+        return None if j is None else node.parents[j]
+    if op is _MUL and len(node.parents) == 2:
+        return node.parents[1 - i]
+    return None
+
+
+def activation_text(activation) -> str:
+    """How a unit's activation is written inside its circle: the op table's symbol and the name.
+
+    ``"linear"`` (no activation node at all) reads "linear".
+
+    Example:
+        >>> activation_text("sigmoid"), activation_text("tanh"), activation_text("linear")
+        ('σ sigmoid', 'tanh', 'linear')
+    """
+    if activation in (None, "", "linear"):
+        return "linear"
+    symbol = ops.get(activation).symbol
+    return activation if symbol == activation else f"{symbol} {activation}"

@@ -16,7 +16,6 @@ from ._sketch import (
     ROLE_COLOURS,
     build_sketch,
     grad_colour,
-    model_group_order,
     node_ids,
     parameter_rule,
     text_on,
@@ -24,6 +23,7 @@ from ._sketch import (
     value_label,
 )
 from ._util import DEFAULT_MAX_NODES, IdMaker, check_decimals, check_limit, check_root, esc, fmt, id_part
+from .naming import Naming, graph_naming
 
 __all__ = ["COLOR_MODES", "draw_graph"]
 
@@ -37,6 +37,7 @@ def draw_graph(
     symbols: bool = True,
     color: str = "role",
     model=None,
+    names=None,
     params=None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: bool = False,
@@ -47,18 +48,26 @@ def draw_graph(
     shows op, shape and dtype instead).  Each op is a small node of its own (+, ×, σ, Σw·h, ...;
     a constant operand is written in it, e.g. "× 0.5").  The edge from a value into an op is
     labelled with the local derivative the engine stored, ``node.local[i]``, and with
-    ``symbols=True`` also with its name (``∂s_D/∂w_DA = x1 = 1.0000``).  Nodes with the same
-    ``group`` (the neuron that computed them) sit in one cluster ``cluster_<group>``.
+    ``symbols=True`` also with its name (``∂s_D/∂w_DA = x1 = 1.0000``).
+
+    Names: a node shows its own ``label``.  With ``model`` (a scalar MLP, layer or neuron) the
+    diagram also names what the model computed and groups it: each neuron's parameters, weighted
+    sum and activation sit in one cluster ``cluster_<neuron>``, named ``s_<neuron>``,
+    ``h_<neuron>``/``y_<neuron>``, the inputs ``x1``, ``x2``, ...; ``names`` (a dict from
+    structural names such as ``layers.0.neurons.0.w.0`` to display names, e.g.
+    :data:`autograd_nn.lecture.XOR_NAMES`) replaces the defaults ``L0.N0``, ``L0.N0.w0``.
+    See :mod:`viz.naming`.
 
     Colours (``color="role"``): inputs green, parameters yellow, intermediates grey, the root
     (loss) red.  Parameters are ``model.parameters()`` if ``model`` is given, else ``params``,
-    else the leaves with a group or a label starting ``w_``/``b_``.  ``color="grad"`` colours each
-    value by the sign (blue +, red −) and size of its gradient instead.
+    else the leaves labelled ``w_...``/``b_...``.  ``color="grad"`` colours each value by the
+    sign (blue +, red −) and size of its gradient instead.
 
-    Node ids are stable names (the label when unique, else label or op plus topological
+    Node ids are stable names (the display name when unique, else name or op plus topological
     position), so the same network gives the same DOT text every run.  A graph of more than
-    ``max_nodes`` nodes raises ``ValueError``; ``collapse=True`` draws each group as one node.
-    Clusters of one column read top-down in the model's neuron order (``model``, else by name).
+    ``max_nodes`` nodes raises ``ValueError``; ``collapse=True`` draws each neuron as one node.
+    Clusters of one column read top-down in the model's neuron order.  An op the op table
+    (:mod:`autograd_nn.ops`) does not know raises :class:`~autograd_nn.ops.UnknownOpError`.
 
     Building needs no Graphviz binary; where ``dot`` is installed the graph is laid out once and
     its positions pinned, so :func:`draw_gradient_paths` and :func:`backward_steps` of the same
@@ -74,6 +83,11 @@ def draw_graph(
         >>> dot = viz.draw_graph(y)
         >>> "∂s/∂w = x = 3.0000" in dot.source, "subgraph" in dot.source
         (True, False)
+        >>> from autograd_nn.lecture import worked_example
+        >>> ex = worked_example()
+        >>> dot = viz.draw_graph(ex.error, model=ex.model, names=ex.names)
+        >>> "subgraph cluster_D" in dot.source, "∂s_D/∂w_DA = x1 = 1.0000" in dot.source
+        (True, True)
     """
     where = "draw_graph"
     tensor = check_root(root, where)
@@ -86,13 +100,11 @@ def draw_graph(
         )
     topo = topological_order(root)
     is_param = parameter_rule(model, params)
+    naming = graph_naming(topo, model, names)
     if collapse:
-        return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model)
-    groups = any(getattr(n, "group", None) is not None for n in topo)
-    check_limit(len(topo), max_nodes, where, collapsible=groups)
-    sketch = build_sketch(
-        root, tensor, decimals, is_param, symbols, topo=topo, group_order=model_group_order(model)
-    )
+        return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming)
+    check_limit(len(topo), max_nodes, where, collapsible=naming.has_groups)
+    sketch = build_sketch(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
     if color == "grad":
         # The root's gradient is the seed (1), usually far above every other: on its scale the
         # rest would all look pale, so the scale is set by the others (the root is clipped).
@@ -111,7 +123,7 @@ def draw_graph(
     return to_digraph(sketch)
 
 
-def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model=None) -> graphviz.Digraph:
+def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming) -> graphviz.Digraph:
     """Each group (neuron) as one node showing its last value; ungrouped nodes stay as they are."""
     where = "draw_graph"
     ids = IdMaker()
@@ -119,11 +131,10 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model=None) ->
     boxes: dict[str, dict] = {}
     group_box: dict[str, str] = {}
     last_of_box: dict[str, object] = {}
-    plain_ids = node_ids(topo)
+    plain_ids = node_ids(topo, name=naming.name)
     for n, plain_id in zip(topo, plain_ids):
-        group = getattr(n, "group", None)
+        group = naming.group(n)
         if group is not None:
-            group = str(group)
             box = group_box.get(group)
             if box is None:
                 box = ids.take("cluster_" + (id_part(group) or str(len(group_box))))
@@ -152,7 +163,7 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model=None) ->
         rows = []
         if info["group"] is not None:
             rows.append(f"<B>{esc(info['group'])}</B> ({info['count']} nodes)")
-        label = getattr(n, "label", "") or ""
+        label = naming.name(n)
         if label:
             rows.append(f"out: {esc(label)}" if info["group"] is not None else f"<B>{esc(label)}</B>")
         if tensor:
@@ -181,15 +192,15 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, model=None) ->
                     g.edge(tail, head, id=f"e_{tail}_{head}")
     # Neurons of one column read top-down in the model's order (N0, N1, ..., N15): an invisible
     # chain in a same-rank group fixes dot's order, which otherwise starts anywhere in the column.
-    rank = {name: k for k, name in enumerate(model_group_order(model) or ())}
+    rank = {name: k for k, name in enumerate(naming.group_order)}
     columns: dict[int, list[str]] = {}
     for box, info in boxes.items():
         if info["group"] is not None:
             columns.setdefault(depth[box], []).append(box)
     inputs = [b for b, info in boxes.items() if info["group"] is None and not last_of_box[b].parents
               and not is_param(last_of_box[b]) and last_of_box[b] is not root]
-    if all(getattr(last_of_box[b], "label", "") for b in inputs):
-        inputs.sort(key=lambda b: natural_key(last_of_box[b].label))
+    if all(naming.name(last_of_box[b]) for b in inputs):
+        inputs.sort(key=lambda b: natural_key(naming.name(last_of_box[b])))
     columns[-1] = inputs  # x1 above x2
     for k, column in sorted(columns.items()):
         if len(column) > 1 and k >= 0:

@@ -6,11 +6,15 @@ import math
 
 import graphviz
 
+from autograd_nn import Value
+from autograd_nn.nn import Linear, Sequential
+from autograd_nn.nn.convert import tensor_to_mlp
+
 from ._sketch import FONT
 from ._util import (
-    ACTIVATION_NAMES,
     DEFAULT_MAX_NODES,
     IdMaker,
+    activation_text,
     check_decimals,
     check_limit,
     describe,
@@ -18,6 +22,7 @@ from ._util import (
     fmt,
     id_part,
 )
+from .naming import NeuronNames, model_names
 
 __all__ = ["LABEL_FONTSIZE", "UNIT_WIDTH", "WEIGHT_MODES", "X_STEP", "Y_STEP", "draw_network"]
 __all__ += ["place_weight_labels"]
@@ -29,10 +34,8 @@ Y_STEP = 1.25  # inches between units of a layer
 WEIGHT_MODES = ("value", "name", "both", "none")
 
 
-def _check_model(model) -> list:
-    """The layers of ``model`` (a tensor model converted first), or ``TypeError`` naming it."""
-    from autograd_nn import Value
-
+def _check_model(model):
+    """``model`` as a scalar MLP (a tensor model converted first), or ``TypeError`` naming it."""
     if isinstance(model, Value) or hasattr(model, "parents"):
         raise TypeError(
             f"draw_network: got a graph node ({describe(model)}); draw_network draws a model "
@@ -56,21 +59,15 @@ def _check_model(model) -> list:
             f"autograd_nn.nn.MLP) or a tensor Sequential of Linear and activation layers, got "
             f"{describe(model)}"
         )
-    return list(layers)
+    return model
 
 
 def _scalar_model(model):
     """A tensor model (``Sequential`` of ``Linear`` and activation layers, or one ``Linear``) as
     the scalar MLP with its weights, which the diagram reads neuron by neuron; anything else as it is.
     """
-    try:
-        from autograd_nn.nn.tensor_layers import Linear, Sequential
-    except ImportError:  # the tensor engine is optional to the diagrams
-        return model
     if not isinstance(model, (Sequential, Linear)):
         return model
-    from autograd_nn.nn.convert import tensor_to_mlp
-
     try:
         return tensor_to_mlp(model)
     except TypeError as err:
@@ -80,29 +77,19 @@ def _scalar_model(model):
         ) from err
 
 
-def _label(v) -> str:
-    return getattr(v, "label", "") or ""
-
-
-def _sources(neurons, count: int, prefix_of) -> tuple[list[str] | None, str | None]:
-    """Names of a layer's inputs and bias unit read from weight labels ``w_<neuron><source>``.
+def _sources(neurons: list[NeuronNames], count: int) -> tuple[list[str] | None, str | None]:
+    """Names of a layer's inputs and bias unit read from weight names ``w_<neuron><source>``.
 
     The lecture names weights after the two units they join (w_DA joins A to D), so the input
-    units A, B and bias unit C can be read back from the labels when every neuron agrees.
+    units A, B and bias unit C can be read back from the names when every neuron agrees.
     """
     names: list[set[str]] = [set() for _ in range(count)]
     bias: set[str] = set()
     for n in neurons:
-        prefix = prefix_of(n)
-        if not prefix:
-            return None, None
-        for k, w in enumerate(n.w):
-            lab = _label(w)
-            names[k].add(lab[len(prefix) :] if lab.startswith(prefix) else "")
-        b = getattr(n, "b", None)
-        if b is not None:
-            lab = _label(b)
-            bias.add(lab[len(prefix) :] if lab.startswith(prefix) else "")
+        prefix = f"w_{n.name}"
+        for k, lab in enumerate(n.params):
+            source = lab[len(prefix) :] if lab.startswith(prefix) else ""
+            (names[k] if k < count else bias).add(source)
     inputs = [next(iter(s)) for s in names] if all(len(s) == 1 and "" not in s for s in names) else None
     bias_name = next(iter(bias)) if len(bias) == 1 and "" not in bias else None
     return inputs, bias_name
@@ -111,6 +98,7 @@ def _sources(neurons, count: int, prefix_of) -> tuple[list[str] | None, str | No
 def draw_network(
     model,
     *,
+    names=None,
     input_names=None,
     weights: str = "value",
     decimals: int = 2,
@@ -124,26 +112,29 @@ def draw_network(
     (``weights="value"``, ``"name"``, ``"both"`` or ``"none"``), so crossing arrows stay readable:
     each label is a small white-backed node pinned on its arrow (id ``<edge id>_label``, class
     ``weight-label``), as near the head as it fits without touching another label or a unit
-    (see :func:`place_weight_labels`).
-    Unit names follow the weight labels when they read ``w_<to><from>`` (the slides' A, B, bias
-    C, D, E, bias F, G), else ``input_names`` or x1, x2, ... .  Positions are pinned (Graphviz's
-    ``neato`` engine), so the picture is the same every time.
+    (see :func:`place_weight_labels`).  Positions are pinned (Graphviz's ``neato`` engine), so
+    the picture is the same every time.
+
+    Names: ``names`` maps structural names to display names, as for :func:`viz.draw_graph`
+    (:mod:`viz.naming`; neurons default to ``L{i}.N{j}``, weights to ``L{i}.N{j}.w{k}``).
+    When the weights' names read ``w_<to><from>`` (the slides' w_DA), the input units and bias
+    units are named after them (the slides' A, B, bias C, bias F); ``input_names`` names the
+    input units instead.
 
     ``model`` is a scalar :class:`~autograd_nn.nn.MLP` or a tensor ``Sequential`` of ``Linear``
     and activation layers (drawn through ``MLP.from_tensor``, with the same weights).
 
-    Node ids: ``x1``... for inputs, the neuron name (``D``) for neurons, ``bias1``... for bias
-    units, ``y1``... for outputs; edge ids are the weight labels (``w_DA``).
+    Node ids: ``x1``... for inputs, the neuron's name (``D``, ``L0_N1``) for neurons, ``bias1``...
+    for bias units, ``y1``... for outputs; edge ids are the weights' names (``w_DA``).
 
     Example:
-        >>> from autograd_nn import Value
-        >>> from types import SimpleNamespace as NS
-        >>> n = NS(w=[Value(1.0, label="w_DA")], b=Value(0.5, label="w_DC"), activation="sigmoid", name="D")
-        >>> dot = draw_network(NS(layers=[NS(neurons=[n])]))
-        >>> dot.engine, "w_DA_label [label=<1.00>" in dot.source
-        ('neato', True)
+        >>> from autograd_nn.lecture import XOR_NAMES, xor_network
+        >>> dot = draw_network(xor_network(), names=XOR_NAMES)
+        >>> dot.engine, "w_DA_label [label=<3.70>" in dot.source, "<B>A</B>" in dot.source
+        ('neato', True, True)
     """
-    layers = _check_model(model)
+    model = _check_model(model)
+    layers = list(model.layers)
     decimals = check_decimals(decimals)
     if weights not in WEIGHT_MODES:
         raise ValueError(f"draw_network: weights must be one of {WEIGHT_MODES}, got {weights!r}")
@@ -158,24 +149,13 @@ def draw_network(
                     f"draw_network: neuron {j} of layer {li} has {len(n.w)} weights but its layer "
                     f"receives {expected} inputs"
                 )
+    info = model_names(model, names)
 
     ids = IdMaker()
-    neuron_names: list[list[str]] = []
-    neuron_ids: list[list[str]] = []
-    for li, layer in enumerate(layers):
-        names, nids = [], []
-        for j, n in enumerate(layer.neurons):
-            name = str(getattr(n, "name", "") or f"h{li + 1}_{j + 1}")
-            names.append(name)
-            nids.append(ids.take(id_part(name) or f"n{li + 1}_{j + 1}"))
-        neuron_names.append(names)
-        neuron_ids.append(nids)
+    neuron_ids = [[ids.take(id_part(n.name) or f"n{li + 1}_{j + 1}") for j, n in enumerate(layer)]
+                  for li, layer in enumerate(info.layers)]
 
-    inferred, _ = _sources(
-        layers[0].neurons,
-        nin,
-        lambda n: f"w_{getattr(n, 'name', '') or ''}" if getattr(n, "name", "") else "",
-    )
+    inferred, _ = _sources(info.layers[0], nin)
     if input_names is not None:
         input_names = [str(s) for s in input_names]
         if len(input_names) != nin:
@@ -210,11 +190,11 @@ def draw_network(
     # inputs, top to bottom: x1 above x2
     for k in range(nin):
         given = input_names[k] if input_names is not None else (inferred[k] if inferred else "")
-        sub = f"x{k + 1}"
+        sub = info.inputs[k]
         label = (
-            f"<<B>{esc(given)}</B><BR/><FONT POINT-SIZE='10'>{sub}</FONT>>"
+            f"<<B>{esc(given)}</B><BR/><FONT POINT-SIZE='10'>{esc(sub)}</FONT>>"
             if given and given != sub
-            else f"<<B>{sub}</B>>"
+            else f"<<B>{esc(sub)}</B>>"
         )
         g.node(
             input_ids[k],
@@ -229,8 +209,7 @@ def draw_network(
     prev_ids = input_ids
     for li, layer in enumerate(layers):
         count_prev = len(prev_ids)
-        prefix = {id(n): f"w_{name}" for n, name in zip(layer.neurons, neuron_names[li])}
-        _, bias_name = _sources(layer.neurons, len(prev_ids), lambda n, prefix=prefix: prefix[id(n)])
+        _, bias_name = _sources(info.layers[li], count_prev)
         has_bias = any(getattr(n, "b", None) is not None for n in layer.neurons)
         bias_id = None
         if has_bias:
@@ -250,11 +229,11 @@ def draw_network(
         count = len(layer.neurons)
         for j, n in enumerate(layer.neurons):
             nid = neuron_ids[li][j]
-            act = ACTIVATION_NAMES.get(getattr(n, "activation", None), str(getattr(n, "activation", "")))
+            act = activation_text(getattr(n, "activation", None))
             g.node(
                 nid,
                 id=nid,
-                label=f"<<B>{esc(neuron_names[li][j])}</B><BR/><FONT POINT-SIZE='9'>{esc(act)}</FONT>>",
+                label=f"<<B>{esc(info.layers[li][j].name)}</B><BR/><FONT POINT-SIZE='9'>{esc(act)}</FONT>>",
                 style="filled",
                 fillcolor="#dae8fc",
                 color="#6c8ebf",
@@ -263,13 +242,12 @@ def draw_network(
             sources = list(zip(prev_ids, n.w))
             if getattr(n, "b", None) is not None:
                 sources.append((bias_id, n.b))
-            for k, (tail, w) in enumerate(sources):
-                lab = _label(w)
+            for k, ((tail, w), lab) in enumerate(zip(sources, info.layers[li][j].params)):
                 eid = ids.take(id_part(lab) or f"w_{nid}_{k}")
                 attrs = {"id": eid}
-                text = {"value": fmt(w.data, decimals), "name": lab or f"w{k}", "none": ""}.get(weights)
+                text = {"value": fmt(w.data, decimals), "name": lab, "none": ""}.get(weights)
                 if weights == "both":
-                    text = f"{lab} = {fmt(w.data, decimals)}" if lab else fmt(w.data, decimals)
+                    text = f"{lab} = {fmt(w.data, decimals)}"
                 if text:
                     # Negative weights in red, as a lecturer would underline them.
                     colour = "#b85450" if w.data < 0 else "#1f4e79"

@@ -6,28 +6,48 @@ import math
 
 import graphviz
 
-from autograd_nn.graph import all_paths, topological_order
+from autograd_nn.graph import DEFAULT_MAX_PATHS, all_paths, check_path_count, count_paths, topological_order
 
-from ._sketch import build_sketch, node_name, parameter_rule, to_digraph, value_label
-from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, describe, esc, factor, fmt
+from ._sketch import build_sketch, parameter_rule, to_digraph, value_label
+from ._util import (
+    DEFAULT_MAX_NODES,
+    check_decimals,
+    check_limit,
+    check_max_paths,
+    check_root,
+    describe,
+    esc,
+    factor,
+    fmt,
+)
+from .naming import graph_naming
 
-__all__ = ["CAPTION_PATHS", "GREY", "MAX_LISTED_PATHS", "PATH_COLOURS"]
-__all__ += ["count_paths", "draw_gradient_paths", "path_products"]
+__all__ = ["CAPTION_PATHS", "GREY", "PATH_COLOURS", "draw_gradient_paths", "path_products"]
 
 #: One colour per path (cycled when there are more paths than colours).
 PATH_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 GREY = "#c8c8c8"
 #: At most this many paths are written out in the caption (all are drawn and summed).
 CAPTION_PATHS = 12
-#: Above this many paths they are not listed one by one (their number grows exponentially with depth).
-MAX_LISTED_PATHS = 1000
 
 
-def path_products(root, leaf) -> list[tuple[list[tuple[object, int]], float]]:
+def _listed_paths(root, leaf, max_paths, where: str) -> list:
+    """Every path from ``root`` to ``leaf``, counted first: more than ``max_paths`` raise."""
+    check_max_paths(max_paths, where)
+    # The number of paths doubles with each node used twice, so count them (linear time)
+    # before listing any: 2^40 paths must raise at once, not run for ever.
+    check_path_count(count_paths(root, leaf), max_paths, where)
+    return all_paths(root, leaf, max_paths)
+
+
+def path_products(root, leaf, max_paths: int = DEFAULT_MAX_PATHS) -> list[tuple[list, float]]:
     """Each path from ``root`` to ``leaf`` (edges ``(node, parent_index)``) with its product.
 
     The product of the local derivatives along a path is that path's share of
     d root / d leaf; the sum over all paths is the derivative itself (the chain rule).
+
+    The paths are counted first: their number can grow exponentially with depth, so more than
+    ``max_paths`` raise a ``ValueError`` that gives the count and how to raise the limit.
 
     Example:
         >>> from autograd_nn import Value
@@ -35,8 +55,16 @@ def path_products(root, leaf) -> list[tuple[list[tuple[object, int]], float]]:
         >>> a = Value(3.0); b = a * a
         >>> [p for _, p in path_products(b, a)]
         [3.0, 3.0]
+        >>> x = a
+        >>> for _ in range(40):
+        ...     x = x * x
+        >>> path_products(x, a)
+        Traceback (most recent call last):
+        ...
+        ValueError: path_products: there are 1099511627776 paths (about 1.1e+12), more than ...
     """
-    return [(path, math.prod(n.local[i] for n, i in path)) for path in all_paths(root, leaf)]
+    paths = _listed_paths(root, leaf, max_paths, "path_products")
+    return [(path, math.prod(n.local[i] for n, i in path)) for path in paths]
 
 
 def draw_gradient_paths(
@@ -46,8 +74,10 @@ def draw_gradient_paths(
     decimals: int = 4,
     symbols: bool = True,
     model=None,
+    names=None,
     params=None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    max_paths: int = DEFAULT_MAX_PATHS,
 ) -> graphviz.Digraph:
     """The graph of :func:`viz.draw_graph` with every path from ``root`` to ``leaf`` highlighted.
 
@@ -57,7 +87,10 @@ def draw_gradient_paths(
     ``gradient-path`` plus ``path-<k>`` for each path through them (classes appear in SVG);
     every other edge and node is greyed.  The caption writes each path's product of local
     derivatives and, for several paths, their sum, which is d root / d leaf, i.e. ``leaf.grad``
-    after ``root.backward()``.  A ``leaf`` outside the graph of ``root`` raises ``ValueError``.
+    after ``root.backward()``.  A ``leaf`` outside the graph of ``root`` raises ``ValueError``,
+    and so do more than ``max_paths`` paths (their number, counted first, can grow
+    exponentially with depth).  ``model`` and ``names`` name and group the nodes as in
+    :func:`viz.draw_graph`.
 
     Example:
         >>> from autograd_nn import Value
@@ -75,43 +108,27 @@ def draw_gradient_paths(
         )
     decimals = check_decimals(decimals)
     topo = topological_order(root)
+    naming = graph_naming(topo, model, names)
     if not any(n is leaf for n in topo):
         raise ValueError(
-            f"{where}: the node {node_name(leaf) or describe(leaf)!r} is not in the graph of the root "
-            f"{node_name(root) or root.op or 'node'!r}; pass a node that the root was computed from"
+            f"{where}: the node {naming.name(leaf) or describe(leaf)!r} is not in the graph of the root "
+            f"{naming.name(root) or root.op or 'node'!r}; pass a node that the root was computed from"
         )
     check_limit(len(topo), max_nodes, where, collapsible=False)
-    sketch = build_sketch(root, tensor, decimals, parameter_rule(model, params), symbols, topo=topo)
-    count = count_paths(topo, root, leaf)
+    paths = _listed_paths(root, leaf, max_paths, where)
+    is_param = parameter_rule(model, params)
+    sketch = build_sketch(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
+    count = len(paths)
+    products = [math.prod(n.local[i] for n, i in p) for p in paths] if not tensor else []
+    total = None if tensor else math.fsum(products)
     edge_paths: dict[str, list[int]] = {}
     node_on_path: set[str] = {sketch.by_key[id(leaf)].id, sketch.by_key[id(root)].id}
-    if count <= MAX_LISTED_PATHS:
-        paths = all_paths(root, leaf)
-        products = [math.prod(n.local[i] for n, i in p) for p in paths] if not tensor else []
-        total = math.fsum(products)
-        for k, path in enumerate(paths):
-            for n, i in path:
-                edge_paths.setdefault(sketch.edge_key(n, i), []).append(k)
-                vn = sketch.by_key[id(n)]
-                node_on_path.update((vn.id, vn.op_id, sketch.by_key[id(n.parents[i])].id))
-    else:
-        # Paths multiply layer by layer; past a limit, mark the edges on any path in linear time
-        # and take the sum from a replay of the backward loop instead of listing every product.
-        from .steps import replay_backward
-
-        paths, products = [], []
-        total = None if tensor else replay_backward(root, topo)[1][id(leaf)]
-        reach = {id(leaf)}
-        for n in topo:
-            if any(id(p) in reach for p in n.parents):
-                reach.add(id(n))
-        for n in topo:
-            for i, parent in enumerate(n.parents):
-                if id(parent) in reach and id(n) in reach:
-                    edge_paths[sketch.edge_key(n, i)] = [0]
-                    vn = sketch.by_key[id(n)]
-                    node_on_path.update((vn.id, vn.op_id, sketch.by_key[id(parent)].id))
-    single = count == 1 or not paths
+    for k, path in enumerate(paths):
+        for n, i in path:
+            edge_paths.setdefault(sketch.edge_key(n, i), []).append(k)
+            vn = sketch.by_key[id(n)]
+            node_on_path.update((vn.id, vn.op_id, sketch.by_key[id(n.parents[i])].id))
+    single = count == 1
 
     for e in sketch.edges:
         ks = edge_paths.get(e.id)
@@ -153,40 +170,17 @@ def draw_gradient_paths(
             sketch.node_attrs[vn.op_id].update(
                 {"fillcolor": "#f7f7f7", "color": GREY, "fontcolor": "#999999"}
             )
-    sketch.graph_attrs["label"] = _caption(root, leaf, count, paths, products, total, decimals)
+    r, lf = sketch.naming.name(root) or "·", sketch.naming.name(leaf) or "·"
+    sketch.graph_attrs["label"] = _caption(r, lf, paths, products, total, decimals)
     return to_digraph(sketch, name="gradient_paths")
 
 
-def _derivative_name(node) -> str:
-    return node_name(node) or "·"
-
-
-def count_paths(topo, root, leaf) -> int:
-    """How many paths lead from ``root`` down to ``leaf`` (without listing them).
-
-    Example:
-        >>> from autograd_nn import Value
-        >>> from autograd_nn.graph import topological_order
-        >>> a = Value(3.0); b = a * a; c = b * b
-        >>> count_paths(topological_order(c), c, a)
-        4
-    """
-    ways = {id(root): 1}
-    for node in reversed(topo):
-        w = ways.get(id(node), 0)
-        if w:
-            for parent in node.parents:
-                ways[id(parent)] = ways.get(id(parent), 0) + w
-    return ways.get(id(leaf), 0)
-
-
-def _caption(root, leaf, count, paths, products, total, decimals) -> str:
-    r, lf = _derivative_name(root), _derivative_name(leaf)
+def _caption(r: str, lf: str, paths, products, total, decimals) -> str:
+    """The caption: each path's product of local derivatives and their sum, ∂r/∂lf."""
+    count = len(paths)
     lines = [f"<B>{esc(f'∂{r}/∂{lf}: {count} path' + ('s' if count != 1 else ''))}</B>"]
     if total is None:  # a Tensor graph: the paths carry vector-Jacobian products, not numbers
         return "<" + lines[0] + ">"
-    if not paths:
-        lines.append(esc(f"too many paths to list (more than {MAX_LISTED_PATHS}); their sum is the gradient"))
     many = count > 1
     for k, (path, prod) in enumerate(zip(paths, products)):
         if k == CAPTION_PATHS:

@@ -11,8 +11,9 @@ import graphviz
 
 from autograd_nn.graph import topological_order
 
-from ._sketch import build_sketch, node_name, parameter_rule, to_digraph, value_label
+from ._sketch import build_sketch, parameter_rule, to_digraph, value_label
 from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, esc, factor, fmt
+from .naming import graph_naming
 from .render import GraphvizNotFoundError, _pipe, _write_atomic
 
 __all__ = ["CURRENT", "BackwardSteps", "backward_steps", "replay_backward"]
@@ -288,6 +289,7 @@ def backward_steps(
     decimals: int = 4,
     symbols: bool = True,
     model=None,
+    names=None,
     params=None,
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> BackwardSteps:
@@ -298,7 +300,8 @@ def backward_steps(
     being visited is outlined in orange with the edges to its parents highlighted (the class
     ``current-edge``), earlier nodes show their now final gradient, later ones "?", and the
     caption writes the sum that gives the current gradient.  With ``out_dir`` the frames are
-    written at once (see :meth:`BackwardSteps.write`).
+    written at once (see :meth:`BackwardSteps.write`).  ``model`` and ``names`` name and group
+    the nodes as in :func:`viz.draw_graph`.
 
     Example:
         >>> from autograd_nn import Value
@@ -317,10 +320,12 @@ def backward_steps(
         )
     decimals = check_decimals(decimals)
     topo = topological_order(root)
+    naming = graph_naming(topo, model, names)
     check_limit(len(topo), max_nodes, where, collapsible=False)
-    base = build_sketch(root, False, decimals, parameter_rule(model, params), symbols, topo=topo)
+    is_param = parameter_rule(model, params)
+    base = build_sketch(root, False, decimals, is_param, symbols, topo=topo, naming=naming)
     order, grads, contributions = replay_backward(root, topo)
-    r = node_name(root) or "root"
+    r = naming.name(root) or "root"
     frames, captions = [], []
     visited: set[int] = set()
     for k, node in enumerate(order):
@@ -341,7 +346,7 @@ def backward_steps(
         for e in sketch.edges:
             if e.child is node and e.index >= 0:
                 e.attrs.update({"color": CURRENT, "penwidth": "2.5", "class": "current-edge"})
-        name = node_name(node) or f"({node.op or 'leaf'})"
+        name = naming.name(node) or f"({node.op or 'leaf'})"
         if node is root:
             text = (
                 f"∂{r}/∂{r} = 1 (start)"

@@ -1,9 +1,12 @@
 """Neural-network building blocks, scalar (on ``Value``) and tensor (on ``Tensor``).
 
 Example:
-    >>> from autograd_nn.nn import Module
-    >>> issubclass(Module, object)
-    True
+    >>> from autograd_nn.nn import MLP
+    >>> model = MLP(2, [2, 1], activation="sigmoid", seed=0)
+    >>> [name for name, _ in model.named_parameters()][:3]
+    ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
+    >>> [type(layer).__name__ for layer in model.to_tensor()]
+    ['Linear', 'Sigmoid', 'Linear', 'Sigmoid']
 """
 
 from .module import Module

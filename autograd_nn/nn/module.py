@@ -2,7 +2,9 @@
 
 A module's parameters are found by walking its attributes in the order they were set: a
 ``Value`` is a parameter, so is a ``Tensor`` with ``requires_grad``; sub-modules and lists of
-either are walked with their attribute name (and index) as a dotted prefix.
+either are walked with their attribute name (and index) as a dotted prefix.  These attribute
+paths (``layers.0.neurons.1.w.0``) are the only names a module gives: labels are for diagrams
+and never change a parameter's name or a checkpoint's keys.
 """
 
 from __future__ import annotations
@@ -54,36 +56,65 @@ class Module:
         """(name, attribute) pairs to walk for parameters; a subclass may reorder or rename."""
         return iter(vars(self).items())
 
+    def _walk(self, prefix: str) -> Iterator[tuple[str, object]]:
+        """Every (dotted name, object) below this module, depth-first in attribute and list order.
+
+        The one walk behind :meth:`named_parameters` and :meth:`named_modules`; the names are the
+        attribute paths (``layers.0.neurons.1.w.2``), never labels.  No recursion, so a model
+        nested deeply still works.
+        """
+        stack = [(prefix + name, obj) for name, obj in self._children() if not name.startswith("_")]
+        stack.reverse()
+        while stack:
+            name, obj = stack.pop()
+            yield name, obj
+            if isinstance(obj, Module):
+                children = [(f"{name}.{n}", o) for n, o in obj._children() if not n.startswith("_")]
+                stack.extend(reversed(children))
+            elif isinstance(obj, (list, tuple)):
+                stack.extend(reversed([(f"{name}.{i}", o) for i, o in enumerate(obj)]))
+
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, object]]:
         """Yield ``(name, parameter)`` with stable dotted names, e.g. ``layers.1.neurons.0.w.2``.
+
+        A name is the parameter's attribute path, whatever its ``label``: checkpoint keys
+        (:meth:`state_dict`) do not change when a node is renamed for a diagram.  A parameter
+        shared by two sub-modules is yielded once, under its first path.  ``prefix`` is put in
+        front with a dot (``"model"`` gives ``model.w.0``), as in PyTorch.
 
         Example:
             >>> from autograd_nn import Value
             >>> from autograd_nn.nn import Module
             >>> class Pair(Module):
             ...     def __init__(self):
-            ...         self.w = [Value(1.0), Value(2.0)]
+            ...         self.w = [Value(1.0, label="first"), Value(2.0)]
             >>> [name for name, _ in Pair().named_parameters()]
             ['w.0', 'w.1']
         """
         seen: set[int] = set()
-        stack = []
-        for name, obj in self._children():
-            if not name.startswith("_"):
-                stack.append((prefix + name, obj))
-        # Walk depth-first without recursion, keeping attribute and list order.
-        stack.reverse()
-        while stack:
-            name, obj = stack.pop()
-            if _is_parameter(obj):
-                if id(obj) not in seen:
-                    seen.add(id(obj))
-                    yield name, obj
-            elif isinstance(obj, Module):
-                children = [(f"{name}.{n}", o) for n, o in obj._children() if not n.startswith("_")]
-                stack.extend(reversed(children))
-            elif isinstance(obj, (list, tuple)):
-                stack.extend(reversed([(f"{name}.{i}", o) for i, o in enumerate(obj)]))
+        for name, obj in self._walk(f"{prefix}." if prefix else ""):
+            if _is_parameter(obj) and id(obj) not in seen:
+                seen.add(id(obj))
+                yield name, obj
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)``: ``(prefix, self)`` first, then every sub-module by its path.
+
+        As PyTorch's ``named_modules``: the walk of :meth:`named_parameters` (attributes and lists
+        in order), so a neuron's path here is the prefix of its parameters' names.  A module
+        reached twice is yielded once.
+
+        Example:
+            >>> from autograd_nn.nn import MLP
+            >>> [name for name, _ in MLP(2, [2, 1], seed=0).named_modules()]
+            ['', 'layers.0', 'layers.0.neurons.0', 'layers.0.neurons.1', 'layers.1', 'layers.1.neurons.0']
+        """
+        seen = {id(self)}
+        yield prefix, self
+        for name, obj in self._walk(f"{prefix}." if prefix else ""):
+            if isinstance(obj, Module) and id(obj) not in seen:
+                seen.add(id(obj))
+                yield name, obj
 
     def parameters(self) -> list:
         """All parameters, in the order of :meth:`named_parameters`.

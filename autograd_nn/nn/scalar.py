@@ -10,20 +10,25 @@ Calling a :class:`Layer` or an :class:`MLP` returns a **list** of Values, always
 output), so code that loops over outputs never needs a special case; a single :class:`Neuron` or
 :class:`TLU` returns one Value.
 
-Labels: parameters are labelled once at construction (``w_DA`` in the lecture's network,
-``L0.N1.w0`` otherwise); the nodes a neuron computes are labelled ``s_<name>`` and
-``h_<name>`` (hidden) or ``y_<name>`` (output) and carry ``group = <name>``, so a diagram can
-cluster them by neuron.  That costs two slot stores per neuron per forward pass.
+Names: a parameter is named by its attribute path (``layers.0.neurons.1.w.0``, see
+:meth:`~autograd_nn.nn.Module.named_parameters`); nothing here labels a node.  Names for people
+(the slides' ``w_DA``, ``s_D``, ``h_D``) are data kept by :mod:`autograd_nn.lecture` and given to
+:mod:`viz`, which finds from the model's structure which nodes each neuron computed.
+
+One model, two engines: :func:`mlp_to_tensor` and :func:`tensor_to_mlp` (also
+``MLP.to_tensor()`` and ``MLP.from_tensor(model)``, and re-exported by
+:mod:`autograd_nn.nn.convert`) turn an MLP into a tensor ``Sequential`` and back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..value import _ONLY_VALUES, Value, _dot_values
 from .module import Module
+from .tensor_layers import Identity, Linear, ReLU, Sequential, Sigmoid, Step, Tanh
 
 ACTIVATIONS = ("step", "linear", "sigmoid", "tanh", "relu")
 
@@ -53,20 +58,18 @@ def _make_rng(seed, rng) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _param(x, label: str, group: str | None, what: str) -> Value:
-    """A parameter Value from a number (or a Value, taken as is), labelled once here."""
+def _param(x, what: str) -> Value:
+    """A parameter Value from a number; a Value is taken as it is (so two units can share it)."""
     if isinstance(x, Value):
-        v = x
-    else:
-        try:
-            v = Value(x)
-        except TypeError:
-            raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}") from None
-    if not v.label:
-        v.label = label
-    if group and getattr(v, "group", None) is None:
-        v.group = group
-    return v
+        return x
+    try:
+        return Value(x)
+    except TypeError:
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}") from None
+
+
+def _is_sequence(x) -> bool:
+    return not isinstance(x, (str, bytes)) and hasattr(x, "__len__")
 
 
 def _check_sequence(x, where: str):
@@ -96,27 +99,27 @@ class TLU(Module):
         [0.0, 0.0, 0.0, 1.0]
     """
 
-    def __init__(self, weights: Sequence[float], threshold: float, name: str | None = None) -> None:
-        if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__") or len(weights) == 0:
+    def __init__(self, weights: Sequence[float], threshold: float) -> None:
+        if not _is_sequence(weights) or len(weights) == 0:
             raise TypeError(f"TLU weights must be a non-empty sequence of numbers, got {weights!r}")
-        self.name = name or ""
-        prefix = f"{name}." if name else ""
-        self.w = [_param(w, f"{prefix}w{i}", name, "a TLU weight") for i, w in enumerate(weights)]
-        self.threshold = _param(threshold, f"{prefix}theta", name, "a TLU threshold")
+        self.w = [_param(w, "a TLU weight") for w in weights]
+        self.threshold = _param(threshold, "a TLU threshold")
 
     @property
     def nin(self) -> int:
-        """Number of inputs."""
+        """Number of inputs.
+
+        Example:
+            >>> TLU([3, 2], 4).nin
+            2
+        """
         return len(self.w)
 
     def forward(self, x) -> Value:
         """The unit's output for inputs ``x`` (numbers or Values): a Value, 1.0 or 0.0."""
-        _check_inputs(x, self.nin, self._where())
+        _check_inputs(x, self.nin, "TLU")
         s = _dot(self.w, x)
         return (s - self.threshold).step()
-
-    def _where(self) -> str:
-        return f"TLU {self.name!r}" if self.name else "TLU"
 
     def __repr__(self) -> str:
         w = ", ".join(f"{v.data:g}" for v in self.w)
@@ -157,19 +160,16 @@ class Neuron(Module):
         activation: one of ``"step"``, ``"linear"``, ``"sigmoid"``, ``"tanh"``, ``"relu"``.
         weights, bias: explicit initial values (e.g. from a slide); drawn at random otherwise,
             uniformly in ±1/sqrt(nin) as ``torch.nn.Linear`` does, from ``seed`` or ``rng``.
-        name: the neuron's name (``"D"``); used for labels and as ``group`` of its nodes.
         expanded: build one graph node per ``*`` and ``+`` instead of one weighted-sum node.
-        param_labels: labels for the weights and the bias (``["w_DA", "w_DB", "w_DC"]``).
-        output_symbol: ``"h"`` labels the output ``h_<name>`` (a hidden unit), ``"y"`` ``y_<name>``.
 
     Calling it returns one Value.  Parameters are ``w`` (a list of Values) and ``b``.
 
     Example:
         >>> from autograd_nn.nn import Neuron
-        >>> n = Neuron(2, "sigmoid", weights=[3.7, 3.7], bias=-1.5, name="D", output_symbol="h")
+        >>> n = Neuron(2, "sigmoid", weights=[3.7, 3.7], bias=-1.5)
         >>> h = n([1.0, 0.0])
-        >>> round(h.data, 4), h.label, h.parents[0].op, h.parents[0].label
-        (0.9002, 'h_D', 'wsum', 's_D')
+        >>> round(h.data, 4), h.op, h.parents[0].op
+        (0.9002, 'sigmoid', 'wsum')
     """
 
     def __init__(
@@ -180,114 +180,71 @@ class Neuron(Module):
         bias: float | None = None,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
-        name: str | None = None,
         expanded: bool = False,
-        param_labels: Sequence[str] | None = None,
-        output_symbol: str = "y",
     ) -> None:
         if isinstance(nin, bool) or not isinstance(nin, (int, np.integer)) or nin < 1:
             raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
         nin = int(nin)
         self.activation = _check_activation(activation)
-        self.name = "" if name is None else str(name)
         self.expanded = bool(expanded)
-        group = self.name or None
-        prefix = f"{self.name}." if self.name else ""
-        if param_labels is None:
-            labels = [f"{prefix}w{k}" for k in range(nin)] + [f"{prefix}b"]
-        else:
-            labels = [str(s) for s in param_labels]
-            if len(labels) != nin + 1:
-                raise ValueError(
-                    f"Neuron {self.name!r}: param_labels needs {nin + 1} names "
-                    f"({nin} weights and the bias), got {len(labels)}"
-                )
         if weights is None or bias is None:
             generator = _make_rng(seed, rng)
             bound = 1.0 / np.sqrt(nin)
         if weights is None:
             weights = [float(v) for v in generator.uniform(-bound, bound, nin)]
-        elif isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__") or len(weights) != nin:
-            got = len(weights) if hasattr(weights, "__len__") else type(weights).__name__
-            raise ValueError(f"Neuron {self.name!r}: expected {nin} weights, received {got}")
+        elif not _is_sequence(weights) or len(weights) != nin:
+            got = len(weights) if _is_sequence(weights) else type(weights).__name__
+            raise ValueError(f"Neuron: expected {nin} weights, received {got}")
         if bias is None:
             bias = float(generator.uniform(-bound, bound))
-        self.w = [_param(w, labels[k], group, "a weight") for k, w in enumerate(weights)]
-        self.b = _param(bias, labels[-1], group, "a bias")
+        self.w = [_param(w, "a weight") for w in weights]
+        self.b = _param(bias, "a bias")
         self._act = _ACT[self.activation]
-        self.set_output_symbol(output_symbol)
-
-    def set_output_symbol(self, symbol: str) -> None:
-        """Label the output ``h_<name>`` (hidden unit) or ``y_<name>`` (output unit)."""
-        self.output_symbol = symbol
-        suffix = f"_{self.name}" if self.name else ""
-        self._s_label = f"s{suffix}"
-        self._y_label = f"{symbol}{suffix}"
-        self._group = self.name or None
 
     @property
     def nin(self) -> int:
-        """Number of inputs."""
+        """Number of inputs.
+
+        Example:
+            >>> Neuron(3, seed=0).nin
+            3
+        """
         return len(self.w)
 
     def forward(self, x) -> Value:
         """The neuron's output for the inputs ``x`` (a sequence of numbers or Values)."""
-        _check_inputs(x, self.nin, self._where())
+        _check_inputs(x, self.nin, "Neuron")
         return self._forward(x)
 
-    def _where(self) -> str:
-        return f"Neuron {self.name!r}" if self.name else "Neuron"
-
     def _forward(self, x, dot=_dot) -> Value:
-        # Hot path: no checks (the caller did them).  Labels are plain slot stores on the new
-        # nodes (``_label`` is the slot behind Value.label), cheaper than the property setter.
-        if self.expanded:
-            s = self._expanded_sum(x)
-        else:
-            s = dot(self.w, x, self.b)
-        group = self._group
-        if group is not None:
-            s.group = group
+        # Hot path: no checks (the caller did them) and nothing but the arithmetic.
+        s = self._expanded_sum(x) if self.expanded else dot(self.w, x, self.b)
         act = self._act
-        if act is None:
-            # With the identity activation the sum is the unit's output: name it as the output.
-            s._label = self._y_label
-            return s
-        s._label = self._s_label
-        y = act(s)
-        y._label = self._y_label
-        if group is not None:
-            y.group = group
-        return y
+        return s if act is None else act(s)
 
     def _expanded_sum(self, x) -> Value:
-        group = self._group
         w = self.w
         s = w[0] * x[0]
-        if group is not None:
-            s.group = group
         for k in range(1, len(w)):
-            p = w[k] * x[k]
-            s = s + p
-            if group is not None:
-                p.group = group
-                s.group = group
+            s = s + w[k] * x[k]
         return s + self.b
 
     def __repr__(self) -> str:
-        name = f", name={self.name!r}" if self.name else ""
-        return f"Neuron(nin={self.nin}, activation={self.activation!r}{name})"
+        return f"Neuron(nin={self.nin}, activation={self.activation!r})"
 
 
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of Values.
 
+    ``neurons`` builds the layer from given :class:`Neuron` objects (``activation``, ``seed``,
+    ``rng`` and ``expanded`` are then theirs, not the layer's).
+
     Example:
         >>> from autograd_nn.nn import Layer
         >>> layer = Layer(3, 2, "tanh", seed=0)
         >>> out = layer([1.0, -2.0, 0.5])
-        >>> len(out), [n.name for n in layer.neurons]
-        (2, ['N0', 'N1'])
+        >>> len(out), [name for name, _ in layer.named_modules()]
+        (2, ['', 'neurons.0', 'neurons.1'])
     """
 
     def __init__(
@@ -297,57 +254,63 @@ class Layer(Module):
         activation: str = "sigmoid",
         seed: int | None = None,
         rng: np.random.Generator | None = None,
-        name: str | None = None,
         expanded: bool = False,
         neurons: Sequence[Neuron] | None = None,
-        output_symbol: str = "y",
     ) -> None:
-        self.name = "" if name is None else str(name)
         if neurons is not None:
             neurons = list(neurons)
             for j, n in enumerate(neurons):
                 if not isinstance(n, Neuron) or n.nin != nin:
                     got = f"a Neuron with {n.nin} inputs" if isinstance(n, Neuron) else type(n).__name__
-                    raise ValueError(
-                        f"{self._where()}: neuron {j} must be a Neuron with {nin} inputs, got {got}"
-                    )
+                    raise ValueError(f"Layer: neuron {j} must be a Neuron with {nin} inputs, got {got}")
             if len(neurons) != nout:
-                raise ValueError(f"{self._where()}: expected {nout} neurons, received {len(neurons)}")
+                raise ValueError(f"Layer: expected {nout} neurons, received {len(neurons)}")
             self.neurons = neurons
         else:
             if isinstance(nout, bool) or not isinstance(nout, (int, np.integer)) or nout < 1:
                 raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
             _check_activation(activation)
             generator = _make_rng(seed, rng)
-            prefix = f"{self.name}." if self.name else ""
             self.neurons = [
-                Neuron(nin, activation, rng=generator, name=f"{prefix}N{j}", expanded=expanded)
-                for j in range(int(nout))
+                Neuron(nin, activation, rng=generator, expanded=expanded) for _ in range(int(nout))
             ]
-        for n in self.neurons:
-            n.set_output_symbol(output_symbol)
 
     @property
     def nin(self) -> int:
-        """Number of inputs."""
+        """Number of inputs.
+
+        Example:
+            >>> Layer(3, 2, seed=0).nin
+            3
+        """
         return self.neurons[0].nin
 
     @property
     def nout(self) -> int:
-        """Number of outputs (neurons)."""
+        """Number of outputs (neurons).
+
+        Example:
+            >>> Layer(3, 2, seed=0).nout
+            2
+        """
         return len(self.neurons)
 
     @property
     def activation(self) -> str:
-        """The activation of the layer's neurons (of its first neuron if they differ)."""
-        return self.neurons[0].activation
+        """The activation of the layer's neurons (of its first neuron if they differ).
 
-    def _where(self) -> str:
-        return f"Layer {self.name!r}" if self.name else "Layer"
+        Example:
+            >>> Layer(3, 2, "relu", seed=0).activation
+            'relu'
+        """
+        return self.neurons[0].activation
 
     def forward(self, x) -> list[Value]:
         """The outputs of all neurons for inputs ``x``: a list of ``nout`` Values."""
-        _check_inputs(x, self.nin, self._where())
+        _check_inputs(x, self.nin, "Layer")
+        return self._forward(x)
+
+    def _forward(self, x) -> list[Value]:
         # Check the shared input vector once, not once per neuron: the neurons' own weights and
         # biases are Values by construction.
         if set(map(type, x)) == _ONLY_VALUES:
@@ -371,9 +334,8 @@ class MLP(Module):
         seed, rng: seed the initialisation (same seed, same weights).
         expanded: one graph node per ``*`` and ``+`` instead of one weighted-sum node per neuron.
 
-    Layers are named ``L0``, ``L1``, ...; neuron j of layer i is ``L{i}.N{j}``; its parameters are
-    labelled ``L{i}.N{j}.w{k}`` and ``L{i}.N{j}.b`` and named ``layers.i.neurons.j.w.k`` by
-    :meth:`named_parameters`.
+    Neuron j of layer i is the sub-module ``layers.i.neurons.j``; its parameters are
+    ``layers.i.neurons.j.w.k`` and ``layers.i.neurons.j.b`` (:meth:`named_parameters`).
 
     Example:
         >>> from autograd_nn.nn import MLP
@@ -409,13 +371,10 @@ class MLP(Module):
                 dims[i + 1],
                 output_activation if i == last else activation,
                 rng=generator,
-                name=f"L{i}",
                 expanded=expanded,
-                output_symbol="y" if i == last else "h",
             )
             for i in range(len(sizes))
         ]
-        self._slide_names = False
 
     # -- construction from explicit weights ------------------------------------------------
 
@@ -425,9 +384,6 @@ class MLP(Module):
         layers: Sequence[Sequence[tuple[Sequence[float], float]]],
         activation: str | Sequence[str] = "sigmoid",
         output_activation: str | None = None,
-        names: Sequence[Sequence[str]] | None = None,
-        input_names: Sequence[str] | None = None,
-        bias_names: Sequence[str] | None = None,
         expanded: bool = False,
     ) -> MLP:
         """Build an MLP from explicit weights, e.g. a network from a slide.
@@ -436,58 +392,39 @@ class MLP(Module):
             layers: one list per layer, holding ``(weights, bias)`` for each of its neurons.
             activation: one name for all hidden layers, or a list of one name per layer.
             output_activation: the output layer's activation (``None``: as ``activation``).
-            names: neuron names per layer (``[["D", "E"], ["G"]]``).
-            input_names, bias_names: with ``names``, name the sources of every weight the way
-                the lecture does: the weight from unit k into unit j is labelled ``w_jk`` and
-                the bias, drawn as a weight from a constant bias unit, ``w_j<bias unit>``.
-                :meth:`named_parameters` then yields these labels (``w_DA``, ..., ``w_GF``).
+            expanded: one graph node per ``*`` and ``+`` (see :class:`Neuron`).
+
+        The slides' names for the units and weights are not the model's: they are data for the
+        diagrams (:data:`autograd_nn.lecture.XOR_NAMES`).
 
         Example:
             >>> from autograd_nn.nn import MLP
-            >>> net = MLP.from_weights(
-            ...     [[([3.7, 3.7], -1.5), ([2.9, 2.9], -4.5)], [([4.5, -5.2], -2.0)]],
-            ...     names=[["D", "E"], ["G"]], input_names=["A", "B"], bias_names=["C", "F"])
-            >>> [name for name, _ in net.named_parameters()][:3]
-            ['w_DA', 'w_DB', 'w_DC']
-            >>> round(net([1.0, 0.0])[0].data, 4)
-            0.7645
+            >>> net = MLP.from_weights([[([3.7, 3.7], -1.5), ([2.9, 2.9], -4.5)], [([4.5, -5.2], -2.0)]])
+            >>> round(net([1.0, 0.0])[0].data, 4), net.layers[1].neurons[0].w[1].data
+            (0.7645, -5.2)
         """
-        if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__") or len(layers) == 0:
+        if not _is_sequence(layers) or len(layers) == 0:
             raise ValueError("MLP.from_weights: layers must be a non-empty list of layers")
         n_layers = len(layers)
         if isinstance(activation, str):
             acts = [activation] * n_layers
-            if output_activation is not None:
-                acts[-1] = output_activation
         else:
             acts = list(activation)
             if len(acts) != n_layers:
                 raise ValueError(
                     f"MLP.from_weights: {len(acts)} activations for {n_layers} layers; give one per layer"
                 )
-            if output_activation is not None:
-                acts[-1] = output_activation
+        if output_activation is not None:
+            acts[-1] = output_activation
         for a in acts:
             _check_activation(a)
-        if names is not None and len(names) != n_layers:
-            raise ValueError(f"MLP.from_weights: names has {len(names)} layers, the weights {n_layers}")
-        slide = names is not None and input_names is not None and bias_names is not None
-        if slide and len(bias_names) != n_layers:
-            raise ValueError(f"MLP.from_weights: {len(bias_names)} bias_names for {n_layers} layers")
 
-        model = cls.__new__(cls)
         built = []
-        sources = list(input_names) if input_names is not None else None
         nin = None
         for i, layer in enumerate(layers):
-            if isinstance(layer, (str, bytes)) or not hasattr(layer, "__len__") or len(layer) == 0:
+            if not _is_sequence(layer) or len(layer) == 0:
                 raise ValueError(f"MLP.from_weights: layer {i} must be a non-empty list of (weights, bias)")
             neurons = []
-            layer_names = None if names is None else list(names[i])
-            if layer_names is not None and len(layer_names) != len(layer):
-                raise ValueError(
-                    f"MLP.from_weights: layer {i} has {len(layer)} neurons but {len(layer_names)} names"
-                )
             for j, spec in enumerate(layer):
                 try:
                     weights, bias = spec
@@ -503,98 +440,169 @@ class MLP(Module):
                         f"MLP.from_weights: layer {i} neuron {j} has {len(weights)} weights, "
                         f"expected {expected} (the inputs of layer {i})"
                     )
-                name = layer_names[j] if layer_names is not None else f"L{i}.N{j}"
-                labels = None
-                if slide:
-                    if len(sources) != expected:
-                        raise ValueError(
-                            f"MLP.from_weights: {len(sources)} source names for layer {i}, "
-                            f"expected {expected}"
-                        )
-                    labels = [f"w_{name}{src}" for src in sources] + [f"w_{name}{bias_names[i]}"]
-                neurons.append(
-                    Neuron(
-                        expected, acts[i], weights=list(weights), bias=bias, name=name,
-                        expanded=expanded, param_labels=labels,
-                    )
-                )
-            built.append(
-                Layer(
-                    expected, len(neurons), name=f"L{i}", neurons=neurons,
-                    output_symbol="y" if i == n_layers - 1 else "h",
-                )
-            )
-            if slide:
-                sources = layer_names
+                neurons.append(Neuron(expected, acts[i], weights=list(weights), bias=bias, expanded=expanded))
+            built.append(Layer(expected, len(neurons), neurons=neurons))
+        model = cls.__new__(cls)
         model.layers = built
-        model._slide_names = slide
         return model
 
     # -- forward ------------------------------------------------------------------------------
 
     @property
     def nin(self) -> int:
-        """Number of inputs."""
+        """Number of inputs.
+
+        Example:
+            >>> MLP(3, [2, 1], seed=0).nin
+            3
+        """
         return self.layers[0].nin
 
     @property
     def sizes(self) -> list[int]:
-        """Number of neurons of each layer."""
+        """Number of neurons of each layer.
+
+        Example:
+            >>> MLP(3, [4, 4, 1], seed=0).sizes
+            [4, 4, 1]
+        """
         return [layer.nout for layer in self.layers]
 
     def forward(self, x) -> list[Value]:
         """The output layer's values for the inputs ``x``: always a list of Values.
 
-        Plain numbers among the inputs become leaf Values labelled ``x1``, ``x2``, ... (as the
-        lecture names them), so diagrams show the inputs and the first layer's weighted sums do
-        not have to remember constants (micrograd's demo wraps its inputs the same way).
+        Plain numbers among the inputs become (unlabelled) leaf Values, so a diagram shows the
+        inputs and the first layer's weighted sums do not have to remember constants
+        (micrograd's demo wraps its inputs the same way).
 
         Raises:
-            ValueError: when ``len(x)`` is not the number of inputs, naming both and the layer.
+            ValueError: when ``len(x)`` is not the number of inputs, naming both.
         """
         _check_sequence(x, "MLP")
-        x = [v if type(v) is Value else Value(v, label=f"x{i + 1}") for i, v in enumerate(x)]
+        if len(x) != self.nin:
+            raise ValueError(f"MLP: layers.0 expects {self.nin} inputs, received {len(x)}")
+        x = [v if type(v) is Value else Value(v) for v in x]
         for layer in self.layers:
-            x = layer(x)
+            x = layer._forward(x)
         return x
-
-    def _children(self) -> Iterator[tuple[str, object]]:
-        # The lecture's network names its parameters as the slides do (w_DA, ..., w_GF).
-        if self._slide_names:
-            for layer in self.layers:
-                for n in layer.neurons:
-                    for p in (*n.w, n.b):
-                        yield p.label, p
-        else:
-            yield "layers", self.layers
 
     # -- the other engine ---------------------------------------------------------------------
 
-    def to_tensor(self, dtype=np.float64):
-        """The equivalent tensor model (see :mod:`autograd_nn.nn.convert`).
+    def to_tensor(self, dtype=np.float64) -> Sequential:
+        """The equivalent tensor model, with copies of the weights (see :func:`mlp_to_tensor`).
 
         Example:
+            >>> import numpy as np
             >>> from autograd_nn.nn import MLP
-            >>> callable(MLP(2, [1], seed=0).to_tensor)
+            >>> mlp = MLP(2, [3, 1], activation="tanh", seed=0)
+            >>> seq = mlp.to_tensor()
+            >>> abs(seq(np.array([[0.5, -1.0]])).item() - mlp([0.5, -1.0])[0].data) < 1e-12
             True
         """
-        from .convert import mlp_to_tensor
-
         return mlp_to_tensor(self, dtype)
 
     @classmethod
     def from_tensor(cls, model) -> MLP:
-        """A scalar MLP with the weights of a tensor model (see :mod:`autograd_nn.nn.convert`).
+        """A scalar MLP with the weights of a tensor model (see :func:`tensor_to_mlp`).
 
         Example:
-            >>> from autograd_nn.nn import MLP
-            >>> callable(MLP.from_tensor)
-            True
+            >>> from autograd_nn.nn import MLP, Linear, Sequential, Sigmoid
+            >>> mlp = MLP.from_tensor(Sequential(Linear(2, 2, seed=0), Sigmoid(), Linear(2, 1, seed=1)))
+            >>> mlp.sizes, [layer.activation for layer in mlp.layers]
+            ([2, 1], ['sigmoid', 'linear'])
         """
-        from .convert import tensor_to_mlp
-
-        return tensor_to_mlp(model)
+        specs, activations = _tensor_specs(model)
+        return cls.from_weights(specs, activation=activations)
 
     def __repr__(self) -> str:
         acts = [layer.activation for layer in self.layers]
         return f"MLP(nin={self.nin}, sizes={self.sizes}, activations={acts})"
+
+
+# -- one model, two engines ----------------------------------------------------------------------
+
+_LAYER_OF = {"linear": Identity, "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "step": Step}
+_NAME_OF = {cls: name for name, cls in _LAYER_OF.items()}
+
+
+def mlp_to_tensor(mlp: MLP, dtype=np.float64) -> Sequential:
+    """The tensor model computing what ``mlp`` computes: ``Sequential(Linear, act, Linear, act, ...)``.
+
+    Layer i of the MLP becomes ``Linear`` i followed by its activation layer.  Neuron j's weights
+    form column j of the weight matrix (``weight[k, j]`` is its weight from input k, the
+    lecture's w_jk) and its bias entry j of the bias vector; ``"linear"`` becomes ``Identity`` so
+    the round trip keeps every layer's activation.  The weights are copied (training one model
+    does not change the other).
+
+    Raises:
+        ValueError: when the neurons of one layer have different activations (a tensor layer
+            applies one activation to all its units).
+
+    Example:
+        >>> from autograd_nn.nn import MLP
+        >>> seq = mlp_to_tensor(MLP(2, [2, 1], activation="sigmoid", seed=0))
+        >>> [type(layer).__name__ for layer in seq]
+        ['Linear', 'Sigmoid', 'Linear', 'Sigmoid']
+    """
+    layers = []
+    for i, layer in enumerate(mlp.layers):
+        neurons = layer.neurons
+        activations = {n.activation for n in neurons}
+        if len(activations) != 1:
+            raise ValueError(
+                f"mlp_to_tensor: layer {i} mixes the activations {sorted(activations)}; a tensor layer "
+                "applies one activation to all of its units"
+            )
+        weight = np.array([[_number(w) for w in n.w] for n in neurons], dtype=dtype).T
+        bias = np.array([_number(n.b) for n in neurons], dtype=dtype)
+        layers.append(Linear.from_weights(weight, bias, dtype=dtype))
+        layers.append(_LAYER_OF[activations.pop()]())
+    return Sequential(*layers)
+
+
+def tensor_to_mlp(model) -> MLP:
+    """A scalar ``MLP`` with the weights of ``model``: ``Linear`` layers each followed by at most
+    one activation layer (``Tanh``, ``Sigmoid``, ``ReLU``, ``Step`` or ``Identity``; none means
+    linear).
+
+    Raises:
+        TypeError: naming a layer that has no scalar counterpart.
+
+    Example:
+        >>> from autograd_nn.nn import Linear, Sequential, Tanh
+        >>> mlp = tensor_to_mlp(Sequential(Linear(2, 3, seed=0), Tanh(), Linear(3, 1, seed=1)))
+        >>> mlp.sizes, [layer.activation for layer in mlp.layers]
+        ([3, 1], ['tanh', 'linear'])
+    """
+    return MLP.from_tensor(model)
+
+
+def _tensor_specs(model) -> tuple[list, list[str]]:
+    """``(layers, activations)`` of a tensor model in :meth:`MLP.from_weights` form."""
+    modules = list(model) if isinstance(model, Sequential) else [model]
+    specs = []
+    activations = []
+    for i, module in enumerate(modules):
+        if isinstance(module, Linear):
+            weight = module.weight.data.astype(np.float64)
+            bias = np.zeros(weight.shape[1]) if module.bias is None else module.bias.data.astype(np.float64)
+            specs.append([(weight[:, j].tolist(), float(bias[j])) for j in range(weight.shape[1])])
+            activations.append("linear")
+        elif type(module) in _NAME_OF:
+            if i == 0 or not isinstance(modules[i - 1], Linear):
+                raise TypeError(
+                    f"tensor_to_mlp: layer {i} ({type(module).__name__}) must follow a Linear layer directly"
+                )
+            activations[-1] = _NAME_OF[type(module)]
+        else:
+            raise TypeError(
+                f"tensor_to_mlp: layer {i} is a {type(module).__name__}; only Linear and the activation "
+                "layers Tanh, Sigmoid, ReLU, Step, Identity have scalar counterparts"
+            )
+    if not specs:
+        raise TypeError("tensor_to_mlp: the model has no Linear layer")
+    return specs, activations
+
+
+def _number(p) -> float:
+    return float(getattr(p, "data", p))
