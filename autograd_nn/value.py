@@ -361,12 +361,15 @@ def _reflected(op, a: Value, other):
     return _apply(op, (a,), (a.data,), c)
 
 
-def _dot_values(weights, inputs, bias: Value) -> Value:
+def _dot_values(weights, inputs, bias: Value, input_data=None) -> Value:
     """``Value.dot`` when the caller knows every operand is a Value and the lengths agree.
 
-    A layer checks its input vector once and then calls this for each of its neurons.
+    A layer checks its input vector once, reads its inputs' values once (``input_data``) and
+    then calls this for each of its neurons.
     """
-    data, local = _dense_wsum([w.data for w in weights], [h.data for h in inputs], bias.data)
+    if input_data is None:
+        input_data = [h.data for h in inputs]
+    data, local = _dense_wsum([w.data for w in weights], input_data, bias.data)
     out = _new(Value)
     out.data = data
     out.grad = 0.0

@@ -132,18 +132,54 @@ def test_second_derivatives_match_pytorchs_double_backward(name):
             assert ours == pytest.approx(theirs, rel=1e-10, abs=1e-12)
 
 
-@pytest.mark.parametrize("name, x", [c for c in CASES if c[0] in {"tanh", "sigmoid", "log", "rdiv", "pow3"}])
-def test_third_derivatives_match_pytorch(name, x):
+# The same functions spelled for torch where our spelling is Value's own.
+TORCH_SPELLING = {
+    "step": lambda x: (x >= 0).to(x.dtype) + 0 * x,
+    "sum": lambda x: x + x * x + 3.0,
+    "wsum": lambda x: x * x + 2.0 * x + x,
+}
+
+
+@pytest.mark.parametrize("name, x", CASES)
+def test_up_to_third_derivatives_match_pytorch(name, x):
     if torch is None:
         pytest.skip("torch is not installed")
     f, _ = UNARY[name]
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    y = f(t)
+    y = TORCH_SPELLING.get(name, f)(t)
     theirs = [y.item()]
     for _ in range(3):
-        (y,) = torch.autograd.grad(y, t, create_graph=True)
+        if not y.requires_grad:  # a constant derivative: PyTorch has no graph left, every later one is 0
+            theirs.append(0.0)
+            continue
+        (y,) = torch.autograd.grad(y, t, create_graph=True, allow_unused=True, materialize_grads=True)
         theirs.append(y.item())
     assert derivatives(f, x) == pytest.approx(theirs, rel=1e-10, abs=1e-12)
+
+
+def test_the_hessian_of_a_small_mlp_loss_matches_finite_differences_of_its_gradient():
+    from autograd_nn import losses
+    from autograd_nn.nn import MLP
+
+    model = MLP(2, [2, 1], activation="sigmoid", seed=1)
+    params = model.parameters()
+
+    def gradient() -> list[float]:
+        return [g.data for g in grad(losses.l2(model([1.0, 0.5])[0], 1.0), params)]
+
+    gs = grad(losses.l2(model([1.0, 0.5])[0], 1.0), params, create_graph=True)
+    hessian = [[0.0 if h is None else h.data for h in grad(g, params, allow_unused=True)] for g in gs]
+    eps = 1e-6
+    for j, p in enumerate(params):
+        original = p.data
+        p.data = original + eps
+        plus = gradient()
+        p.data = original - eps
+        minus = gradient()
+        p.data = original
+        column = [(a - b) / (2 * eps) for a, b in zip(plus, minus)]
+        assert [row[j] for row in hessian] == pytest.approx(column, rel=1e-5, abs=1e-8)
+    assert all(hessian[i][j] == pytest.approx(hessian[j][i], abs=1e-14) for i in range(9) for j in range(9))
 
 
 def test_hessian_vector_product_of_an_mlp_loss_matches_finite_differences_of_its_gradient():
@@ -244,3 +280,20 @@ def test_grad_of_a_graph_a_hundred_thousand_deep():
         x = x * 0.99999 + 0.00001
     (g,) = grad(x, x0)
     assert g.data == pytest.approx(0.99999**100_000, rel=1e-9)
+
+
+def test_the_graph_of_a_derivative_is_drawn_like_any_graph(needs_dot, tmp_path):
+    # The lecturer's picture of dy/dx: the gradient of y = tanh(w x) with create_graph is a graph
+    # of its own (1 - tanh² times w), which draw_graph renders and which gives d²y/dx² again.
+    import viz
+
+    x, w = Value(0.5, label="x"), Value(2.0, label="w")
+    y = (w * x).tanh()
+    (dy,) = grad(y, x, create_graph=True)
+    dy.label = "dy/dx"
+    (d2y,) = grad(dy, x, create_graph=True)
+    d2y.backward()  # values and gradients on the picture of dy/dx
+    svg = viz.render(viz.draw_graph(dy), tmp_path / "dydx.svg").read_text()
+    assert "dy/dx" in svg and ">x<" in svg and ">w<" in svg and "tanh" in svg
+    t = math.tanh(1.0)
+    assert dy.data == pytest.approx(2.0 * (1 - t * t)) and d2y.data == pytest.approx(-8 * t * (1 - t * t))

@@ -216,9 +216,16 @@ class Neuron(Module):
         _check_inputs(x, self.nin, "Neuron")
         return self._forward(x)
 
-    def _forward(self, x, dot=_dot) -> Value:
-        # Hot path: no checks (the caller did them) and nothing but the arithmetic.
-        s = self._expanded_sum(x) if self.expanded else dot(self.w, x, self.b)
+    def _forward(self, x, input_data=None) -> Value:
+        # Hot path: no checks (the caller did them) and nothing but the arithmetic.  A layer that
+        # has checked that its inputs are all Values passes their values, read once for all its
+        # neurons.
+        if self.expanded:
+            s = self._expanded_sum(x)
+        elif input_data is None:
+            s = _dot(self.w, x, self.b)
+        else:
+            s = _dot_values(self.w, x, self.b, input_data)
         act = self._act
         return s if act is None else act(s)
 
@@ -314,7 +321,8 @@ class Layer(Module):
         # Check the shared input vector once, not once per neuron: the neurons' own weights and
         # biases are Values by construction.
         if set(map(type, x)) == _ONLY_VALUES:
-            return [n._forward(x, _dot_values) for n in self.neurons]
+            data = [h.data for h in x]
+            return [n._forward(x, data) for n in self.neurons]
         return [n._forward(x) for n in self.neurons]
 
     def __repr__(self) -> str:

@@ -66,7 +66,9 @@ class Linear(Module):
         bound = 1.0 / np.sqrt(nin)
         self.nin, self.nout = int(nin), int(nout)
         self.weight = Tensor(rng.uniform(-bound, bound, (nin, nout)).astype(dtype), requires_grad=True)
-        self.bias = Tensor(rng.uniform(-bound, bound, nout).astype(dtype), requires_grad=True) if bias else None
+        self.bias = None
+        if bias:
+            self.bias = Tensor(rng.uniform(-bound, bound, nout).astype(dtype), requires_grad=True)
 
     @classmethod
     def from_weights(cls, weight, bias=None, dtype=None) -> Linear:
