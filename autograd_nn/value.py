@@ -301,7 +301,6 @@ class Value(Node):
         return self.data
 
 
-
 _ONLY_VALUES = {Value}
 
 _ADD, _SUB, _MUL, _DIV, _POW = (ops.get(name) for name in ("+", "-", "*", "/", "**"))
@@ -373,7 +372,7 @@ def _dot_values(weights, inputs, bias: Value, input_data=None) -> Value:
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.op = "wsum"
+    out.op = _WSUM.name
     if DEFAULT.everywhere or MODES.grad_enabled:
         out.parents = (*weights, *inputs, bias)
         out.local = local
