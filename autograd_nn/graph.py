@@ -362,7 +362,9 @@ def _path_counts(root, leaf) -> dict[int, int]:
     return counts
 
 
-def all_paths(root, leaf, max_paths: int = DEFAULT_MAX_PATHS) -> list[list[tuple[object, int]]]:
+def all_paths(
+    root, leaf, max_paths: int = DEFAULT_MAX_PATHS, *, where: str = "all_paths"
+) -> list[list[tuple[object, int]]]:
     """Every path from ``root`` down to ``leaf``, as lists of edges ``(node, parent_index)``.
 
     An edge ``(n, i)`` is the edge from ``n.parents[i]`` into ``n``; a path lists them from the
@@ -372,6 +374,7 @@ def all_paths(root, leaf, max_paths: int = DEFAULT_MAX_PATHS) -> list[list[tuple
 
     The paths are counted first (:func:`count_paths`): their number can grow exponentially with
     the depth of the graph, so more than ``max_paths`` of them raise instead of being listed.
+    ``where`` is the name the error messages give the caller (``viz.path_products`` passes its own).
 
     Raises:
         ValueError: if ``leaf`` is not in the graph of ``root``, or if there are more than
@@ -384,14 +387,14 @@ def all_paths(root, leaf, max_paths: int = DEFAULT_MAX_PATHS) -> list[list[tuple
         2
     """
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
-        raise ValueError(f"all_paths: max_paths must be a positive int, got {max_paths!r}")
+        raise ValueError(f"{where}: max_paths must be a positive int, got {max_paths!r}")
     counts = _path_counts(root, leaf)
     total = counts.get(id(root), 0)
     if not total:
         raise ValueError(
-            f"all_paths: the leaf {_describe(leaf)} is not in the graph of the root {_describe(root)}"
+            f"{where}: the leaf {_describe(leaf)} is not in the graph of the root {_describe(root)}"
         )
-    check_path_count(total, max_paths, "all_paths")
+    check_path_count(total, max_paths, where)
     paths: list[list[tuple[object, int]]] = []
     # Depth-first over edges that lead to the leaf; only nodes that reach it are entered.
     stack: list[tuple[object, list[tuple[object, int]]]] = [(root, [])]

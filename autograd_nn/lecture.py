@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 from . import losses
 from .data import XOR
-from .nn.scalar import MLP, TLU, TLUNetwork
+from .nn.scalar import MLP, TLU, Neuron, TLUNetwork
 from .optim import SGD
 from .train import fit
 from .value import Value
@@ -249,13 +249,9 @@ class WorkedExample:
         return {name: -self.learning_rate * p.grad + 0.0 for name, p in self.weights.items()}
 
 
-def _neurons(model: MLP) -> list[tuple[str, object]]:
+def _neurons(model: MLP) -> list[tuple[str, Neuron]]:
     """``(structural name, neuron)`` of every neuron of ``model``, layer by layer."""
-    return [
-        (f"layers.{i}.neurons.{j}", n)
-        for i, layer in enumerate(model.layers)
-        for j, n in enumerate(layer.neurons)
-    ]
+    return [(path, m) for path, m in model.named_modules() if isinstance(m, Neuron)]
 
 
 def _sum_node(neuron, y: Value) -> Value:

@@ -195,11 +195,11 @@ def dense_wsum(ws: list, hs: list, b: float) -> tuple[float, tuple]:
     return sum(map(operator.mul, ws, hs)) + b, (*hs, *ws, 1.0)
 
 
-def _wsum_local_values(parents, out, layout: WeightedSum) -> tuple:
-    return layout.locals_of(parents)
-
-
 # -- the scalar ops: forward, local derivatives on floats, and on Values -------------------------
+# A ``local`` function is written once for both: given floats it gives the floats Value stores,
+# given the parents' Values (and the output node) the same derivatives as graph nodes, since it
+# uses only arithmetic and comparisons, which Values have.  Only ``**`` needs a second version
+# (math.log of a float, Value.log of a node).
 
 
 def _add_forward(xs, c):
@@ -237,13 +237,6 @@ def _div_local(xs, out, c):
     if len(xs) == 2:
         b = xs[1]
         return (1.0 / b, -xs[0] / (b * b))
-    return (1.0 / c,)
-
-
-def _div_local_values(parents, out, c):
-    if len(parents) == 2:
-        a, b = parents
-        return (1.0 / b, -a / (b * b))
     return (1.0 / c,)
 
 
@@ -313,11 +306,6 @@ def _rdiv_local(xs, out, c):
     return (-c / (a * a),)
 
 
-def _rdiv_local_values(parents, out, c):
-    a = parents[0]
-    return (-c / (a * a),)
-
-
 def _rpow_forward(xs, c):
     if c <= 0.0:
         raise ValueError(f"pow: {c!r} ** Value needs a positive base (the derivative uses log(base))")
@@ -325,10 +313,6 @@ def _rpow_forward(xs, c):
 
 
 def _rpow_local(xs, out, c):
-    return (out * math.log(c),)
-
-
-def _rpow_local_values(parents, out, c):
     return (out * math.log(c),)
 
 
@@ -361,11 +345,8 @@ def _relu_local(xs, out, c):
     return (1.0 if xs[0] > 0.0 else 0.0,)
 
 
-def _relu_local_values(parents, out, c):
-    return (1.0 if parents[0].data > 0.0 else 0.0,)
-
-
-def _sign(x: float) -> float:
+def _sign(x) -> float:
+    # A float either way: comparisons of a Value give bools, so the derivative is a constant.
     return (x > 0.0) - (x < 0.0) + 0.0
 
 
@@ -389,48 +370,29 @@ def _output(xs, out, c):
     return (out,)
 
 
-def _ones_values(parents, out, c):
-    return (1.0,) * len(parents)
-
-
-def _mul_local_values(parents, out, c):
-    return (parents[1], parents[0]) if len(parents) == 2 else (c,)
-
-
-def _add_local_values(parents, out, c):
-    return (1.0, 1.0) if len(parents) == 2 else (1.0,)
-
-
-def _sub_local_values(parents, out, c):
-    return (1.0, -1.0) if len(parents) == 2 else (1.0,)
-
-
 def _scalar(name: str, symbol: str, forward, local, local_values=None, **kwargs) -> Op:
-    # Most ops' derivative is the same formula on floats and on Values: one function serves both.
     return Op(name, symbol, forward, local, local_values or local, **kwargs)
 
 
 _SCALAR_OPS = [
-    _scalar("+", "+", _add_forward, _add_local, _add_local_values, constant="right"),
-    _scalar("-", "−", _sub_forward, _sub_local, _sub_local_values, constant="right"),
-    _scalar("*", "×", _mul_forward, _mul_local, _mul_local_values, constant="right"),
-    _scalar("/", "÷", _div_forward, _div_local, _div_local_values, constant="right"),
+    _scalar("+", "+", _add_forward, _add_local, constant="right"),
+    _scalar("-", "−", _sub_forward, _sub_local, constant="right"),
+    _scalar("*", "×", _mul_forward, _mul_local, constant="right"),
+    _scalar("/", "÷", _div_forward, _div_local, constant="right"),
     _scalar("**", "**", _pow_forward, _pow_local, _pow_local_values, constant="right"),
     _scalar("rsub", "−", _rsub_forward, _minus_one, constant="left"),
-    _scalar("rdiv", "÷", _rdiv_forward, _rdiv_local, _rdiv_local_values, constant="left"),
-    _scalar("rpow", "**", _rpow_forward, _rpow_local, _rpow_local_values, constant="left"),
+    _scalar("rdiv", "÷", _rdiv_forward, _rdiv_local, constant="left"),
+    _scalar("rpow", "**", _rpow_forward, _rpow_local, constant="left"),
     _scalar("neg", "−x", lambda xs, c: -xs[0], _minus_one),
     _scalar("exp", "exp", _exp_forward, _output),
     _scalar("log", "log", _log_forward, lambda xs, out, c: (1.0 / xs[0],)),
     _scalar("tanh", "tanh", lambda xs, c: math.tanh(xs[0]), lambda xs, out, c: (1.0 - out * out,)),
     _scalar("sigmoid", "σ", _sigmoid_forward, lambda xs, out, c: (out * (1.0 - out),)),
-    _scalar("relu", "relu", lambda xs, c: xs[0] if xs[0] > 0.0 else 0.0, _relu_local, _relu_local_values,
-            kink=0.0),
+    _scalar("relu", "relu", lambda xs, c: xs[0] if xs[0] > 0.0 else 0.0, _relu_local, kink=0.0),
     _scalar("step", "step", lambda xs, c: 1.0 if xs[0] >= 0.0 else 0.0, _zero, kink=0.0),
-    _scalar("abs", "|x|", lambda xs, c: abs(xs[0]), lambda xs, out, c: (_sign(xs[0]),),
-            lambda parents, out, c: (_sign(parents[0].data),), kink=0.0),
-    _scalar("sum", "Σ", _sum_forward, _ones, _ones_values, constant="any"),
-    _scalar("wsum", "Σw·h", _wsum_forward, _wsum_local, _wsum_local_values, constant="layout"),
+    _scalar("abs", "|x|", lambda xs, c: abs(xs[0]), lambda xs, out, c: (_sign(xs[0]),), kink=0.0),
+    _scalar("sum", "Σ", _sum_forward, _ones, constant="any"),
+    _scalar("wsum", "Σw·h", _wsum_forward, _wsum_local, constant="layout"),
 ]
 
 # The tensor engine's own ops (their vjps live in autograd_nn.tensor.functions).  Elementwise ops

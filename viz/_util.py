@@ -92,18 +92,6 @@ def check_limit(count: int, max_nodes, where: str, collapsible: bool) -> None:
         )
 
 
-def check_max_paths(max_paths, where: str) -> int:
-    """``max_paths`` itself if it is a positive int, else ``ValueError`` naming the value.
-
-    Example:
-        >>> check_max_paths(100, "path_products")
-        100
-    """
-    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
-        raise ValueError(f"{where}: max_paths must be a positive int, got {max_paths!r}")
-    return max_paths
-
-
 def fmt(x: float, decimals: int = 4) -> str:
     """A number as a slide shows it: fixed decimals, scientific only where fixed would hide it.
 

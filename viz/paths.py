@@ -6,14 +6,13 @@ import math
 
 import graphviz
 
-from autograd_nn.graph import DEFAULT_MAX_PATHS, all_paths, check_path_count, count_paths, topological_order
+from autograd_nn.graph import DEFAULT_MAX_PATHS, all_paths, topological_order
 
 from ._sketch import build_sketch, parameter_rule, to_digraph, value_label
 from ._util import (
     DEFAULT_MAX_NODES,
     check_decimals,
     check_limit,
-    check_max_paths,
     check_root,
     describe,
     esc,
@@ -29,15 +28,6 @@ PATH_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"
 GREY = "#c8c8c8"
 #: At most this many paths are written out in the caption (all are drawn and summed).
 CAPTION_PATHS = 12
-
-
-def _listed_paths(root, leaf, max_paths, where: str) -> list:
-    """Every path from ``root`` to ``leaf``, counted first: more than ``max_paths`` raise."""
-    check_max_paths(max_paths, where)
-    # The number of paths doubles with each node used twice, so count them (linear time)
-    # before listing any: 2^40 paths must raise at once, not run for ever.
-    check_path_count(count_paths(root, leaf), max_paths, where)
-    return all_paths(root, leaf, max_paths)
 
 
 def path_products(root, leaf, max_paths: int = DEFAULT_MAX_PATHS) -> list[tuple[list, float]]:
@@ -63,7 +53,7 @@ def path_products(root, leaf, max_paths: int = DEFAULT_MAX_PATHS) -> list[tuple[
         ...
         ValueError: path_products: there are 1099511627776 paths (about 1.1e+12), more than ...
     """
-    paths = _listed_paths(root, leaf, max_paths, "path_products")
+    paths = all_paths(root, leaf, max_paths, where="path_products")
     return [(path, math.prod(n.local[i] for n, i in path)) for path in paths]
 
 
@@ -115,7 +105,7 @@ def draw_gradient_paths(
             f"{naming.name(root) or root.op or 'node'!r}; pass a node that the root was computed from"
         )
     check_limit(len(topo), max_nodes, where, collapsible=False)
-    paths = _listed_paths(root, leaf, max_paths, where)
+    paths = all_paths(root, leaf, max_paths, where=where)
     is_param = parameter_rule(model, params)
     sketch = build_sketch(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
     count = len(paths)
