@@ -15,6 +15,8 @@ Example:
 from __future__ import annotations
 
 import numbers
+import sys
+import warnings
 
 import numpy as np
 
@@ -28,6 +30,54 @@ def _is_tensor(x) -> bool:
 def _uses_tensors(model) -> bool:
     params = model.parameters() if hasattr(model, "parameters") else []
     return bool(params) and _is_tensor(params[0])
+
+
+class _BarStream:
+    """The progress bar's way to stderr, which gives up quietly when stderr cannot be written.
+
+    A bar is a courtesy: a closed stderr, a full device or a reader gone from the pipe (``| head``)
+    must not cost the training and its loss history.  tqdm itself survives only a closed file
+    and EIO.  Every write goes through here, also those of tqdm's monitor thread and of
+    ``close()``, so none of them can raise.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._failed = False
+
+    def write(self, text: str) -> None:
+        self._attempt(self._stream.write, text)
+
+    def flush(self) -> None:
+        self._attempt(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        # The rest as the stream has it: tqdm reads ``encoding`` (unicode blocks or ASCII) and
+        # measures the terminal's width through ``fileno``.
+        return getattr(self._stream, name)
+
+    def __eq__(self, other) -> bool:
+        # As tqdm's own wrapper: tqdm fits its bar to the terminal only for a file equal to
+        # sys.stderr, so the bar keeps the width it has without this wrapper.
+        return other is self or self._stream == other
+
+    __hash__ = None  # equal to the stream it wraps, so no hash of its own
+
+    def _attempt(self, call, *args) -> None:
+        if self._failed:
+            return
+        try:
+            call(*args)
+        except (OSError, ValueError) as err:  # ValueError: "I/O operation on closed file"
+            self._failed = True
+            try:
+                warnings.warn(
+                    f"fit: the progress bar is off, stderr cannot be written ({err}); training goes on",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+            except (OSError, ValueError):  # shown on the same broken stderr: only the warning is lost
+                pass
 
 
 def _loss_value(loss) -> float:
@@ -58,7 +108,10 @@ def fit(
         loss: a function ``loss(predictions, targets) -> Value/Tensor``, e.g. ``losses.l2``.
         optimizer: e.g. ``SGD(model.parameters(), lr=...)``.
         epochs: number of passes over the data.
-        progress: show a tqdm progress bar with the current loss; ``False`` shows nothing.
+        progress: show a tqdm progress bar with the current loss on stderr; ``False`` shows
+            nothing.  A stderr that cannot be written (closed, ``None``, a full device, a
+            broken pipe) turns the bar off, with one ``RuntimeWarning`` at most, and training
+            goes on.
         batch_size: ``None`` trains on the whole set at each step (full batch); otherwise
             mini-batches of that size in an order shuffled every epoch from ``seed``.
 
@@ -97,7 +150,9 @@ def fit(
 
     rng = np.random.default_rng(seed)
     history: list[float] = []
-    bar = tqdm(range(epochs), desc="fit", disable=not progress)
+    show = progress and sys.stderr is not None  # no stderr at all (pythonw): nowhere to draw
+    stream = _BarStream(sys.stderr) if show else None
+    bar = tqdm(range(epochs), desc="fit", disable=not show, file=stream)
     for _ in bar:
         if batch_size is None:
             batches = [None]
@@ -119,7 +174,7 @@ def fit(
             optimizer.step()
             total += _loss_value(value) * (n if idx is None else len(idx))
         history.append(total / n if n else 0.0)
-        if progress:
+        if show:
             bar.set_postfix(loss=f"{history[-1]:.4g}", refresh=False)
     bar.close()
     return history

@@ -111,8 +111,10 @@ def render(diagram, path, *, dpi=None) -> Path:
     raises :class:`GraphvizNotFoundError` saying how to install it) and ``.dot`` (the DOT text,
     no Graphviz needed).  A PNG is rendered at ``dpi`` pixels per inch (default 200, slide-ready;
     Graphviz's own default is 96); SVG and PDF are vector formats and ignore it.  Only ``path``
-    is written (no stray ``.gv`` file), atomically.  An unknown suffix raises ``ValueError``
-    listing the supported ones; an unwritable folder raises the OS error naming the path.
+    is written (no stray ``.gv`` file), atomically, and as ``open`` would: through a symlink
+    into its target, an existing file keeping its permission bits, a new one getting ``0o666``
+    less the umask.  An unknown suffix raises ``ValueError`` listing the supported ones; an
+    unwritable folder raises the OS error naming the path.
     Returns the path written.
 
     Example:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import os
+import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -155,11 +157,16 @@ class Module:
         )
 
     def load_state_dict(self, state) -> None:
-        """Copy arrays into the parameters; every name and shape is checked before anything changes.
+        """Copy arrays into the parameters; everything is checked before anything changes.
+
+        Each array is cast to its parameter's dtype (``float64`` for a ``Value``).  A finite
+        number that overflows in that cast (``1e40`` into ``float32``) is an error; ``inf`` and
+        ``nan`` already in the state load as they are.
 
         Raises:
             KeyError: naming the missing and the unexpected names.
-            ValueError: naming the parameter whose shape differs, with both shapes.
+            ValueError: naming the parameter whose shape differs, with both shapes; whose values
+                are no real numbers; or whose value does not fit its dtype, with the value.
 
         Example:
             >>> from autograd_nn import Value
@@ -189,7 +196,8 @@ class Module:
                 raise ValueError(
                     f"load_state_dict: parameter {name!r} must hold real numbers, got dtype {array.dtype}"
                 )
-            arrays[name] = array
+            arrays[name] = _cast_to_fit(array, np.float64 if isinstance(p, Value) else p.data.dtype,
+                                        name, type(self).__name__)
         # Only now, with everything validated, change the parameters: nothing is half-loaded.
         for name, p in params.items():
             if isinstance(p, Value):
@@ -201,7 +209,11 @@ class Module:
         """Write the parameters to the file ``path`` in numpy's ``.npz`` format (no pickles).
 
         The file is written exactly at ``path`` (no suffix is added) and replaced atomically, so
-        an interrupted save never leaves a half-written model behind.
+        an interrupted save never leaves a half-written model behind.  Otherwise it is written
+        as ``open(path, "wb")`` would: through a symlink into the link's target (the link stays),
+        an existing file keeps its permission bits and a new one gets ``0o666`` less the umask.
+        An empty path raises ``ValueError``, a folder ``IsADirectoryError``, a missing folder
+        ``FileNotFoundError``, each naming ``path``.
 
         Example:
             >>> import tempfile, os
@@ -218,7 +230,12 @@ class Module:
 
     def load(self, path) -> None:
         """Read parameters written by :meth:`save` (``allow_pickle=False``), checked as in
-        :meth:`load_state_dict`: a wrong name or shape changes nothing.
+        :meth:`load_state_dict`: a wrong name, shape or a value too big for its dtype changes
+        nothing.
+
+        A file that is no ``.npz`` archive raises ``ValueError`` naming ``path`` and saying what
+        it is instead: a ``.npy`` array, not an archive at all, a truncated or corrupt archive,
+        or one holding pickled objects (never unpickled).  A symlink is followed.
 
         Example:
             >>> import tempfile, os
@@ -231,14 +248,51 @@ class Module:
             ...
             KeyError: "load_state_dict for Module: missing ['v'], unexpected ['w']"
         """
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                state = {name: archive[name] for name in archive.files}
-        except ValueError as err:  # numpy's words for an object array in a no-pickle load
-            raise ValueError(
-                f"load: {os.fspath(path)!r} holds pickled objects, not plain arrays ({err})"
-            ) from None
-        self.load_state_dict(state)
+        self.load_state_dict(_read_npz(path))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(parameters={len(self.parameters())})"
+
+
+def _cast_to_fit(array: np.ndarray, dtype, name: str, owner: str) -> np.ndarray:
+    """``array`` cast to a parameter's ``dtype``, or a ValueError naming the first value that overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is detected below, and named
+        cast = array.astype(dtype)
+    overflow = np.isfinite(array) & ~np.isfinite(cast)  # inf and nan in the state are no overflow
+    if overflow.any():
+        index = tuple(int(i) for i in np.argwhere(overflow)[0])
+        at = f" at index {index}" if index else ""
+        raise ValueError(
+            f"load_state_dict for {owner}: parameter {name!r} is {np.dtype(dtype)}, which cannot hold "
+            f"the state's {array[index]}{at} (it would overflow to inf)"
+        )
+    return cast
+
+
+_NPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, or an empty zip
+# What zipfile raises for a damaged archive (found by truncating saved files and flipping bits).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+
+def _read_npz(path) -> dict:
+    """The arrays of the ``.npz`` archive at ``path``, or a ValueError saying what the file is."""
+    where = f"load: {os.fspath(path)!r}"
+    with open(path, "rb") as fh:  # a missing file or a folder: the OS error names the path
+        magic = fh.read(len(_NPY_MAGIC))
+        if magic == _NPY_MAGIC:
+            raise ValueError(f"{where} is a .npy array, not a .npz archive of parameters (as save writes)")
+        if magic[:4] not in _ZIP_MAGICS:
+            raise ValueError(f"{where} is not a .npz archive (save writes one; load never unpickles)")
+        fh.seek(0)
+        try:
+            with np.load(fh, allow_pickle=False) as archive:
+                return {name: archive[name] for name in archive.files}
+        except _DAMAGED as err:
+            raise ValueError(f"{where} is truncated or corrupt ({type(err).__name__}: {err})") from None
+        except ValueError as err:
+            # numpy refuses an object array with a ValueError that names allow_pickle; any other
+            # ValueError comes from a damaged array header.
+            if "allow_pickle" in str(err):
+                raise ValueError(f"{where} holds pickled objects, not plain arrays ({err})") from None
+            raise ValueError(f"{where} is truncated or corrupt ({err})") from None
