@@ -17,7 +17,8 @@ from . import data, lecture, losses, nn, ops, optim
 from .autodiff import grad
 from .gradcheck import GradcheckError, gradcheck
 from .graph import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .tensor import Tensor, concatenate, stack
+from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+from .tensor.creation import arange, eye, full, linspace, ones, ones_like, rand, randn, zeros, zeros_like
 from .train import fit
 from .value import Value
 
@@ -45,3 +46,5 @@ __all__ = [
     "optim",
     "stack",
 ]
+__all__ += ["arange", "eye", "full", "linspace", "ones", "ones_like", "rand", "randn", "zeros", "zeros_like"]
+__all__ += ["maximum", "minimum", "where"]

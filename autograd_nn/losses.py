@@ -1,9 +1,10 @@
 """Loss functions: the lecture's error ½Σ(t−y)², mse, binary and softmax cross-entropy, hinge.
 
 Each function takes the model's ``outputs`` and the ``targets`` and returns one Value to call
-``backward()`` on.  On Values, ``outputs`` is a Value or a list of Values; nested lists (what
-``[model(x) for x in inputs]`` gives, one list per sample) are flattened, and so are the targets,
-so ``l2([model(x) for x in xs], ys)`` works for one or many outputs.  Targets are numbers (or
+``backward()`` on (the binary cross-entropies also take ``reduction="sum"``, or ``"none"`` for
+the list of each element's loss).  On Values, ``outputs`` is a Value or a list of Values; nested
+lists (what ``[model(x) for x in inputs]`` gives, one list per sample) are flattened, and so are
+the targets, so ``l2([model(x) for x in xs], ys)`` works for one or many outputs.  Targets are numbers (or
 Values).  When ``outputs`` is a ``Tensor`` the same name in :mod:`autograd_nn.tensor_losses` does
 the work.
 
@@ -24,11 +25,19 @@ import numbers
 
 from . import tensor_losses
 from .tensor import Tensor
-from .tensor_losses import _LOG_FLOOR
-from .value import Value
 
-# log(p) is clamped at -100 where p underflows, as torch.nn.BCELoss does: a finite loss, no grad.
-_P_FLOOR = math.exp(_LOG_FLOOR)
+# The binary cross-entropy's rule at the edges (p = 0 or 1, infinite logits), defined once for both
+# engines: there the Value losses take the Tensor losses' numbers.
+from .tensor_losses import (
+    _BCE_EPS,
+    _bce,
+    _bce_grad_outputs,
+    _bce_grad_targets,
+    _bce_logits,
+    _bce_logits_grad_targets,
+    _check_reduction,
+)
+from .value import Value
 
 
 def _also_for_tensors(loss):
@@ -36,10 +45,10 @@ def _also_for_tensors(loss):
     tensor_loss = getattr(tensor_losses, loss.__name__)
 
     @functools.wraps(loss)
-    def dispatch(outputs, targets):
+    def dispatch(outputs, targets, **options):
         if isinstance(outputs, Tensor):
-            return tensor_loss(outputs, targets)
-        return loss(outputs, targets)
+            return tensor_loss(outputs, targets, **options)
+        return loss(outputs, targets, **options)
 
     return dispatch
 
@@ -65,6 +74,11 @@ def _flatten(x, what: str) -> list:
     return out
 
 
+def _number(x) -> float:
+    """The value of a Value, or the number itself."""
+    return x.data if isinstance(x, Value) else x
+
+
 def _is_number(x) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
@@ -84,6 +98,37 @@ def _pairs(outputs, targets, name: str) -> tuple[list, list]:
 
 def _mean(terms: list) -> Value:
     return terms[0] if len(terms) == 1 else Value.sum(terms) * (1.0 / len(terms))
+
+
+def _reduce(terms: list, reduction: str):
+    """The mean of the terms, their sum, or the list itself (``"none"``), as torch's ``reduction``."""
+    if reduction == "mean":
+        return _mean(terms)
+    return Value.sum(terms) if reduction == "sum" else terms
+
+
+def _per_element(weight, n: int, name: str, what: str) -> list:
+    """``weight`` (a number, or one number per output) as n floats; None stays None."""
+    if weight is None:
+        return None
+    ws = _flatten(weight, f"{name}: {what}")
+    if len(ws) == 1:
+        ws = ws * n
+    if len(ws) != n:
+        raise ValueError(f"{name}: {n} outputs but {len(ws)} values of {what}; give one or {n}")
+    if any(isinstance(w, Value) for w in ws):
+        raise TypeError(f"{name}: {what} must be numbers (the loss is not differentiated in it)")
+    return [float(w) for w in ws]
+
+
+def _linearised(value: float, slopes) -> Value:
+    """A node worth ``value`` whose derivative in each Value x of ``(x, slope)`` is that slope.
+
+    For the edges of the binary cross-entropies, where the loss and gradient are the Tensor
+    losses' numbers (torch's rule, not the derivative of a formula): a first-order expansion, so
+    its second derivatives there are 0.
+    """
+    return Value.sum([(x - x.data) * slope for x, slope in slopes if isinstance(x, Value)], value)
 
 
 @_also_for_tensors
@@ -132,30 +177,30 @@ def mse(outputs, targets) -> Value:
     return _mean([(y - t) ** 2 for y, t in zip(ys, ts)])
 
 
-def _safe_log(p: Value) -> Value:
-    if p.data > _P_FLOOR:
-        return p.log()
-    # Clamped like torch's BCELoss: the value -100, and no gradient flows back through it.
-    return p * 0.0 + _LOG_FLOOR
-
-
 @_also_for_tensors
-def binary_cross_entropy(outputs, targets) -> Value:
-    """Mean of −[t log p + (1 − t) log(1 − p)] over probabilities p in [0, 1].
+def binary_cross_entropy(outputs, targets, weight=None, reduction="mean"):
+    """Mean of −[t log p + (1 − t) log(1 − p)] over probabilities p in [0, 1], as PyTorch.
 
-    Stable at the ends: log p is clamped at −100 where p underflows (as PyTorch's BCELoss), so a
-    saturated sigmoid gives a large finite loss, not an error.  When you have the logits, prefer
-    :func:`binary_cross_entropy_with_logits`, which is exact there and keeps the gradient.
+    Stable at the ends as PyTorch's BCELoss: log p is clamped at −100 where p underflows, so a
+    saturated sigmoid gives a large finite loss, and where p (1 − p) < 1e-12 the loss and gradient
+    are torch's (the gradient (p − t) / max(p (1 − p), 1e-12), −1e12 at p = 0, t = 1): the same
+    numbers as the Tensor loss.  Targets may be Values too (they get their gradient).  ``weight``
+    (a number or one per output) scales each element's loss; ``reduction`` is ``"mean"``,
+    ``"sum"`` or ``"none"`` (the list of losses).  When you have the logits, prefer
+    :func:`binary_cross_entropy_with_logits`, which is exact there.
 
     Example:
         >>> from autograd_nn import Value
         >>> from autograd_nn.losses import binary_cross_entropy
         >>> round(binary_cross_entropy([Value(0.9), Value(0.2)], [1, 0]).data, 6)
         0.164252
-        >>> binary_cross_entropy(Value(0.0), 1).data
-        100.0
+        >>> p = Value(0.0); loss = binary_cross_entropy(p, 1); loss.backward()
+        >>> loss.data, p.grad
+        (100.0, -1000000003995.8029)
     """
+    _check_reduction(reduction, "binary_cross_entropy")
     ps, ts = _pairs(outputs, targets, "binary_cross_entropy")
+    weights = _per_element(weight, len(ps), "binary_cross_entropy", "weight")
     terms = []
     for p, t in zip(ps, ts):
         if not 0.0 <= p.data <= 1.0:
@@ -163,16 +208,33 @@ def binary_cross_entropy(outputs, targets) -> Value:
                 f"binary_cross_entropy: outputs must be probabilities in [0, 1], got {p.data!r} "
                 "(for raw scores use binary_cross_entropy_with_logits)"
             )
-        terms.append(-(t * _safe_log(p) + (1.0 - t) * _safe_log(1.0 - p)))
-    return _mean(terms)
+        terms.append(_bce_term(p, t))
+    return _reduce(_weighted(terms, weights), reduction)
+
+
+def _weighted(terms: list, weights) -> list:
+    return terms if weights is None else [term * w for term, w in zip(terms, weights)]
+
+
+def _bce_term(p: Value, t) -> Value:
+    if (1.0 - p.data) * p.data >= _BCE_EPS:
+        return -(t * p.log() + (1.0 - t) * (1.0 - p).log())
+    # Torch's floor of p (1 − p) bites (p within about 1e-12 of 0 or 1): its loss and gradient.
+    td = _number(t)
+    slopes = [(p, float(_bce_grad_outputs(p.data, td))), (t, float(_bce_grad_targets(p.data)))]
+    return _linearised(float(_bce(p.data, td)), slopes)
 
 
 @_also_for_tensors
-def binary_cross_entropy_with_logits(logits, targets) -> Value:
-    """Binary cross-entropy of sigmoid(z), computed from the logits z without overflow.
+def binary_cross_entropy_with_logits(logits, targets, weight=None, reduction="mean", pos_weight=None):
+    """Binary cross-entropy of sigmoid(z), computed from the logits z without overflow, as PyTorch.
 
     Per sample: z(1 − t) + log(1 + e^−z) for z ≥ 0 and −z t + log(1 + e^z) for z < 0, the same
     function written so e is only raised to non-positive powers; its derivative is σ(z) − t.
+    ``pos_weight`` w weighs the positive term, −[w t log σ(z) + (1 − t) log(1 − σ(z))];
+    ``weight`` scales each element's loss (each a number or one per output); ``reduction`` as
+    in :func:`binary_cross_entropy`.  At z = ±inf the loss is that of σ(z) = 1 or 0 with the log
+    clamped at −100, and its gradient in z is 0, the same numbers as the Tensor loss.
 
     Example:
         >>> from autograd_nn import Value
@@ -180,17 +242,33 @@ def binary_cross_entropy_with_logits(logits, targets) -> Value:
         >>> z = Value(0.0); loss = bce(z, 1); loss.backward()
         >>> round(loss.data, 6), z.grad
         (0.693147, -0.5)
-        >>> bce(Value(1000.0), 0).data
-        1000.0
+        >>> bce(Value(1000.0), 0).data, bce(Value(float("inf")), 0).data
+        (1000.0, 100.0)
     """
-    zs, ts = _pairs(logits, targets, "binary_cross_entropy_with_logits")
-    terms = []
-    for z, t in zip(zs, ts):
-        if z.data >= 0.0:
-            terms.append(z * (1.0 - t) + ((-z).exp() + 1.0).log())
-        else:
-            terms.append(-z * t + (z.exp() + 1.0).log())
-    return _mean(terms)
+    name = "binary_cross_entropy_with_logits"
+    _check_reduction(reduction, name)
+    zs, ts = _pairs(logits, targets, name)
+    weights = _per_element(weight, len(zs), name, "weight")
+    pos_weights = _per_element(pos_weight, len(zs), name, "pos_weight") or [None] * len(zs)
+    terms = [_bce_logits_term(z, t, w) for z, t, w in zip(zs, ts, pos_weights)]
+    return _reduce(_weighted(terms, weights), reduction)
+
+
+def _bce_logits_term(z: Value, t, pos_weight) -> Value:
+    if math.isinf(z.data):
+        # The loss of σ(z) = 1 or 0 under the clamp; z stays in the graph through σ, whose
+        # derivative is 0 there.
+        td = _number(t)
+        slopes = [(z.sigmoid(), 0.0), (t, float(_bce_logits_grad_targets(z.data, pos_weight)))]
+        return _linearised(float(_bce_logits(z.data, td, pos_weight)), slopes)
+    positive = t if pos_weight is None else pos_weight * t
+    if z.data >= 0.0:
+        linear, softplus = z * (1.0 - t), ((-z).exp() + 1.0).log()
+    else:
+        linear, softplus = -z * positive, (z.exp() + 1.0).log()
+    if pos_weight is not None:
+        softplus = ((pos_weight - 1.0) * t + 1.0) * softplus
+    return linear + softplus
 
 
 @_also_for_tensors
@@ -205,7 +283,7 @@ def hinge(outputs, targets) -> Value:
     """
     ys, ts = _pairs(outputs, targets, "hinge")
     for i, t in enumerate(ts):
-        if (t.data if isinstance(t, Value) else t) not in (-1.0, 1.0):
+        if _number(t) not in (-1.0, 1.0):
             raise ValueError(f"hinge: labels must be -1 or +1, target {i} is {t!r}")
     return _mean([(1.0 - y * t).relu() for y, t in zip(ys, ts)])
 

@@ -370,6 +370,116 @@ def _output(xs, out, c):
     return (out,)
 
 
+# -- activations and trigonometry (both engines) ---------------------------------------------------
+# Their derivatives need functions besides arithmetic (σ, exp, ...).  ``_either`` gives each one
+# function for both kinds of operand, so a ``local`` is still written once: on a float it is the
+# float function, on a Value the Value's method, a graph node that can be differentiated again.
+# A parametrised op keeps its keyword arguments as a tuple in the node's ``const``.
+
+
+def _either(on_float, method: str):
+    def f(x):
+        return on_float(x) if type(x) is float else getattr(x, method)()
+
+    return f
+
+
+_sigmoid_of = _either(lambda x: _sigmoid_forward((x,), None), "sigmoid")
+_exp_of = _either(math.exp, "exp")
+_tanh_of = _either(math.tanh, "tanh")
+_sin_of = _either(math.sin, "sin")
+_cos_of = _either(math.cos, "cos")
+_erf_of = _either(math.erf, "erf")
+
+# The constants of erf and GELU, for both engines (the tensor ops import them from here).
+SQRT_HALF = math.sqrt(0.5)
+INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+# GELU's tanh approximation, with PyTorch's constants: tanh(√(2/π) (x + 0.044715 x³)).
+GELU_BETA = math.sqrt(2.0 / math.pi)
+GELU_KAPPA = 0.044715
+
+
+def _softplus_forward(xs, c):
+    beta, threshold = c
+    if beta == 0.0:
+        raise ValueError("softplus: beta must be nonzero (the result is divided by it)")
+    z = xs[0] * beta
+    if z > threshold:  # PyTorch's rule: log(1 + e^z) = z to within e^-z
+        return xs[0]
+    # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): e^-|z| <= 1 never overflows.
+    return (max(z, 0.0) + math.log1p(math.exp(-abs(z)))) / beta
+
+
+def _softplus_local(xs, out, c):
+    beta, threshold = c
+    z = xs[0] * beta
+    return (1.0 if z > threshold else _sigmoid_of(z),)
+
+
+def _leaky_relu_forward(xs, c):
+    return xs[0] if xs[0] > 0.0 else c[0] * xs[0]
+
+
+def _leaky_relu_local(xs, out, c):
+    return (1.0 if xs[0] > 0.0 else c[0],)
+
+
+def _elu_forward(xs, c):
+    x = xs[0]
+    return x if x > 0.0 else c[0] * math.expm1(x)  # expm1: e^x - 1 without cancellation near 0
+
+
+def _elu_local(xs, out, c):
+    x = xs[0]
+    return (1.0 if x > 0.0 else c[0] * _exp_of(x),)  # α at 0, as PyTorch
+
+
+def gelu_approximation(approximate) -> str:
+    """``approximate`` if it names a form of GELU (``"none"``: exact, ``"tanh"``), else a ValueError.
+
+    Both engines check the keyword with it.
+
+    Example:
+        >>> gelu_approximation("tanh")
+        'tanh'
+    """
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return approximate
+
+
+def _gelu_forward(xs, c):
+    x = xs[0]
+    if gelu_approximation(c[0]) == "tanh":
+        return 0.5 * x * (1.0 + math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x)))
+    return x * (0.5 * (1.0 + math.erf(x * SQRT_HALF)))
+
+
+def _gelu_local(xs, out, c):
+    x = xs[0]
+    if gelu_approximation(c[0]) == "tanh":
+        t = _tanh_of(GELU_BETA * (x + GELU_KAPPA * x * x * x))
+        return (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * (GELU_BETA * (1.0 + 3.0 * GELU_KAPPA * x * x)),)
+    # Φ(x) + x φ(x): the normal CDF plus x times the normal density
+    return (0.5 * (1.0 + _erf_of(x * SQRT_HALF)) + x * (_exp_of(x * x * -0.5) * INV_SQRT_2PI),)
+
+
+def _silu_local(xs, out, c):
+    x = xs[0]
+    s = _sigmoid_of(x)
+    return (s * (1.0 + x * (1.0 - s)),)
+
+
+def _periodic(name: str, fn):
+    def forward(xs, c):
+        if math.isinf(xs[0]):
+            raise ValueError(f"{name}: {name}({xs[0]!r}) is undefined")
+        return fn(xs[0])
+
+    return forward
+
+
 def _scalar(name: str, symbol: str, forward, local, local_values=None, **kwargs) -> Op:
     return Op(name, symbol, forward, local, local_values or local, **kwargs)
 
@@ -391,11 +501,20 @@ _SCALAR_OPS = [
     _scalar("relu", "relu", lambda xs, c: xs[0] if xs[0] > 0.0 else 0.0, _relu_local, kink=0.0),
     _scalar("step", "step", lambda xs, c: 1.0 if xs[0] >= 0.0 else 0.0, _zero, kink=0.0),
     _scalar("abs", "|x|", lambda xs, c: abs(xs[0]), lambda xs, out, c: (_sign(xs[0]),), kink=0.0),
+    _scalar("softplus", "softplus", _softplus_forward, _softplus_local),
+    _scalar("leaky_relu", "leaky relu", _leaky_relu_forward, _leaky_relu_local, kink=0.0),
+    _scalar("elu", "elu", _elu_forward, _elu_local, kink=0.0),
+    _scalar("gelu", "gelu", _gelu_forward, _gelu_local),
+    _scalar("silu", "silu", lambda xs, c: xs[0] * _sigmoid_forward(xs, c), _silu_local),
+    _scalar("sin", "sin", _periodic("sin", math.sin), lambda xs, out, c: (_cos_of(xs[0]),)),
+    _scalar("cos", "cos", _periodic("cos", math.cos), lambda xs, out, c: (-_sin_of(xs[0]),)),
+    _scalar("erf", "erf", lambda xs, c: math.erf(xs[0]),
+            lambda xs, out, c: (TWO_OVER_SQRT_PI * _exp_of(-xs[0] * xs[0]),)),
     _scalar("sum", "Σ", _sum_forward, _ones, constant="any"),
     _scalar("wsum", "Σw·h", _wsum_forward, _wsum_local, constant="layout"),
 ]
 
-# The tensor engine's own ops (their vjps live in autograd_nn.tensor.functions).  Elementwise ops
+# The tensor engine's own ops (their vjps live in the modules of autograd_nn.tensor).  Elementwise ops
 # the two engines share ("+", "tanh", ...) are the entries above.
 _TENSOR_OPS = [
     Op("@", "@"),
@@ -418,6 +537,25 @@ _TENSOR_OPS = [
     Op("cross_entropy", "cross entropy"),
     Op("binary_cross_entropy", "BCE"),
     Op("binary_cross_entropy_with_logits", "BCE (logits)"),
+    # comparisons and elementwise math
+    Op("maximum", "maximum"),
+    Op("minimum", "minimum"),
+    Op("where", "where"),
+    Op("sign", "sign"),
+    # activations
+    Op("logsigmoid", "log σ"),
+    Op("hardtanh", "hardtanh"),
+    # more reductions
+    Op("logsumexp", "log Σ exp"),
+    Op("prod", "Π"),
+    Op("var", "var"),
+    Op("std", "std"),
+    Op("cumsum", "cumsum"),
+    # more shapes
+    Op("flip", "flip"),
+    Op("pad", "pad"),
+    Op("tile", "tile"),
+    # losses
 ]
 
 #: Every operation by name.

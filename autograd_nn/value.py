@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 from . import ops
 from .graph import DEFAULT, MODES, AnomalyError, Node, is_anomaly_enabled, topological_order
 from .ops import WeightedSum
@@ -175,6 +177,85 @@ class Value(Node):
 
     __abs__ = abs
 
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0):
+        """log(1 + e^(βx)) / β, a smooth relu; x itself where βx > threshold, as PyTorch.
+
+        Exact at any input (softplus(1000) = 1000, softplus(-1000) = 0); derivative σ(βx).
+
+        Example:
+            >>> round(Value(0.0).softplus().data, 6), Value(1000.0).softplus().data
+            (0.693147, 1000.0)
+        """
+        params = (
+            _leaf_number(beta, "Value.softplus(beta)"),
+            _leaf_number(threshold, "Value.softplus(threshold)"),
+        )
+        return _apply(_SOFTPLUS, (self,), (self.data,), params)
+
+    def leaky_relu(self, negative_slope: float = 0.01):
+        """x for x > 0, else negative_slope · x; derivative 1 or negative_slope (at 0 too).
+
+        Example:
+            >>> Value(-2.0).leaky_relu(0.1).data
+            -0.2
+        """
+        slope = _leaf_number(negative_slope, "Value.leaky_relu(negative_slope)")
+        return _apply(_LEAKY_RELU, (self,), (self.data,), (slope,))
+
+    def elu(self, alpha: float = 1.0):
+        """x for x > 0, else α(e^x - 1); derivative 1, or α e^x for x <= 0.
+
+        Example:
+            >>> round(Value(-1.0).elu().data, 6), Value(1000.0).elu().data
+            (-0.632121, 1000.0)
+        """
+        return _apply(_ELU, (self,), (self.data,), (_leaf_number(alpha, "Value.elu(alpha)"),))
+
+    def gelu(self, approximate: str = "none"):
+        """x Φ(x), Φ the standard normal CDF; ``approximate="tanh"`` is PyTorch's tanh approximation.
+
+        Example:
+            >>> round(Value(1.0).gelu().data, 6), round(Value(1.0).gelu(approximate="tanh").data, 6)
+            (0.841345, 0.841192)
+        """
+        return _apply(_GELU, (self,), (self.data,), (approximate,))
+
+    def silu(self):
+        """x σ(x) (swish); derivative σ(1 + x(1 - σ)).
+
+        Example:
+            >>> round(Value(1.0).silu().data, 6), Value(-1000.0).silu().data
+            (0.731059, -0.0)
+        """
+        return _apply(_SILU, (self,), (self.data,))
+
+    def sin(self):
+        """Sine (radians); derivative cos x.  sin(±inf) raises ``ValueError``.
+
+        Example:
+            >>> Value(0.0).sin().data
+            0.0
+        """
+        return _apply(_SIN, (self,), (self.data,))
+
+    def cos(self):
+        """Cosine (radians); derivative -sin x.  cos(±inf) raises ``ValueError``.
+
+        Example:
+            >>> Value(0.0).cos().data
+            1.0
+        """
+        return _apply(_COS, (self,), (self.data,))
+
+    def erf(self):
+        """The error function (2/√π) ∫₀ˣ e^(-t²) dt; derivative (2/√π) e^(-x²).
+
+        Example:
+            >>> round(Value(1.0).erf().data, 6)
+            0.842701
+        """
+        return _apply(_ERF, (self,), (self.data,))
+
     # -- many operands, one node -------------------------------------------------------------
 
     @staticmethod
@@ -307,6 +388,10 @@ _ADD, _SUB, _MUL, _DIV, _POW = (ops.get(name) for name in ("+", "-", "*", "/", "
 _RSUB, _RDIV, _RPOW = (ops.get(name) for name in ("rsub", "rdiv", "rpow"))
 _NEG, _EXP, _LOG, _ABS = (ops.get(name) for name in ("neg", "exp", "log", "abs"))
 _TANH, _SIGMOID, _RELU, _STEP = (ops.get(name) for name in ("tanh", "sigmoid", "relu", "step"))
+_SOFTPLUS, _LEAKY_RELU, _ELU, _GELU, _SILU = (
+    ops.get(name) for name in ("softplus", "leaky_relu", "elu", "gelu", "silu")
+)
+_SIN, _COS, _ERF = (ops.get(name) for name in ("sin", "cos", "erf"))
 _SUM, _WSUM = ops.get("sum"), ops.get("wsum")
 _dense_wsum = ops.dense_wsum
 
@@ -346,7 +431,7 @@ def _binary(op, a: Value, other):
     if type(other) is Value:
         return _apply(op, (a, other), (a.data, other.data))
     # Plain floats are the common constant: skip the conversion call for them.
-    c = other if type(other) is float else _const(other)
+    c = other if type(other) is float else _const(other, op.name)
     if c is NotImplemented:
         return NotImplemented
     return _apply(op, (a,), (a.data,), c)
@@ -354,7 +439,7 @@ def _binary(op, a: Value, other):
 
 def _reflected(op, a: Value, other):
     """``other op a`` for a number ``other`` (``1 - a``, ``1 / a``, ``2 ** a``)."""
-    c = _const(other)
+    c = _const(other, _REFLECTED_SYMBOL[op.name])
     if c is NotImplemented:
         return NotImplemented
     return _apply(op, (a,), (a.data,), c)
@@ -385,14 +470,40 @@ def _dot_values(weights, inputs, bias: Value, input_data=None) -> Value:
 _dense_layout = WeightedSum.of_parents
 
 
-def _const(other):
-    """A plain real number as a float, or NotImplemented so Python raises its own TypeError."""
+def _const(other, symbol: str):
+    """A plain real number as a float, or NotImplemented so Python raises its own TypeError.
+
+    numpy operands get our TypeError instead (see :func:`_numpy_const`).
+    """
     t = type(other)
     if t is float:
         return other
     if t is int or isinstance(other, numbers.Real):  # bool and numpy real scalars included
         return float(other)
+    if isinstance(other, (np.ndarray, np.generic)):
+        return _numpy_const(other, symbol)
     return NotImplemented
+
+
+# The operator a user wrote for a reflected op (``2 - a`` records op "rsub").
+_REFLECTED_SYMBOL = {"rsub": "-", "rdiv": "/", "rpow": "**"}
+
+
+def _numpy_const(other, symbol: str) -> float:
+    """A numpy scalar or 0-d array of a real number as a float, else a TypeError naming it.
+
+    Python's own TypeError would not come: with NotImplemented from a Value, numpy answers itself
+    ("Concatenation operation is not implemented", "operand 'Value' does not support ufuncs").
+    """
+    kind = f"numpy.{type(other).__name__}"
+    if other.dtype.kind not in "fiub":
+        raise TypeError(f"{symbol}: a Value combines with real numbers, got a {kind} of dtype {other.dtype}")
+    if other.ndim:
+        raise TypeError(
+            f"{symbol}: cannot combine a Value with a {kind} of shape {other.shape}; a Value is one "
+            "number: use a Tensor for arrays (Tensor(array)), or take one number out (array[i])"
+        )
+    return float(other)
 
 
 def _name(node: Value) -> str:

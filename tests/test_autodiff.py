@@ -46,6 +46,16 @@ UNARY = {
     "relu": (lambda x: x.relu(), lambda x: [max(x, 0.0), float(x > 0), 0, 0]),
     "step": (lambda x: x.step(), lambda x: [float(x >= 0), 0, 0, 0]),
     "abs": (lambda x: x.abs(), lambda x: [abs(x), math.copysign(1.0, x), 0, 0]),
+    # checked against PyTorch and finite differences (tests/test_value_activations.py: the forms)
+    "softplus": (lambda x: x.softplus(beta=1.5), None),
+    "leaky_relu": (lambda x: x.leaky_relu(0.1), None),
+    "elu": (lambda x: x.elu(alpha=1.5), None),
+    "gelu": (lambda x: x.gelu(), None),
+    "gelu-tanh": (lambda x: x.gelu(approximate="tanh"), None),
+    "silu": (lambda x: x.silu(), None),
+    "sin": (lambda x: x.sin(), lambda x: [math.sin(x), math.cos(x), -math.sin(x), -math.cos(x)]),
+    "cos": (lambda x: x.cos(), lambda x: [math.cos(x), -math.sin(x), -math.cos(x), math.sin(x)]),
+    "erf": (lambda x: x.erf(), None),
     "square-self": (lambda x: x * x, lambda x: [x * x, 2 * x, 2, 0]),
     "sum": (lambda x: Value.sum([x, x * x, 3.0]), lambda x: [x + x * x + 3, 1 + 2 * x, 2, 0]),
     "wsum": (lambda x: Value.dot([x, 2.0], [x, x], x), lambda x: [x * x + 3 * x, 2 * x + 3, 2, 0]),
@@ -137,6 +147,12 @@ TORCH_SPELLING = {
     "step": lambda x: (x >= 0).to(x.dtype) + 0 * x,
     "sum": lambda x: x + x * x + 3.0,
     "wsum": lambda x: x * x + 2.0 * x + x,
+    "softplus": lambda x: torch.nn.functional.softplus(x, beta=1.5),
+    "leaky_relu": lambda x: torch.nn.functional.leaky_relu(x, 0.1),
+    "elu": lambda x: torch.nn.functional.elu(x, alpha=1.5),
+    "gelu": lambda x: torch.nn.functional.gelu(x),
+    "gelu-tanh": lambda x: torch.nn.functional.gelu(x, approximate="tanh"),
+    "silu": lambda x: torch.nn.functional.silu(x),
 }
 
 

@@ -64,6 +64,9 @@ def test_per_node_check_covers_every_op_with_constants():
         [
             a + b, a + 1, a - b, a - 1, 2 - a, a * b, a * 3, a / b, a / 2, 2 / a, a**b, a**3, 2**a, -a,
             a.exp(), a.log(), a.tanh(), a.sigmoid(), a.relu(), a.step(), a.abs(),
+            a.softplus(), b.softplus(beta=2.0, threshold=3.0), a.leaky_relu(0.2), (-a).leaky_relu(0.2),
+            a.elu(2.0), (-a).elu(2.0), a.gelu(), a.gelu(approximate="tanh"), a.silu(), a.sin(), a.cos(),
+            a.erf(),
             Value.dot([a, 2.0], [1.5, b], 0.25), Value.dot([a, b], [b, a], b), Value.sum([a, b, 4.0]),
         ]
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from autograd_nn import Value, gradcheck, losses
@@ -41,11 +42,12 @@ def test_bce_value_and_clamping():
     ps, ts = [0.9, 0.2, 0.6], [1, 0, 1]
     expected = -sum(t * math.log(p) + (1 - t) * math.log(1 - p) for p, t in zip(ps, ts)) / 3
     assert losses.binary_cross_entropy(_vals(ps), ts).data == pytest.approx(expected)
-    # Saturated probabilities: large finite loss, as torch's BCELoss (log clamped at -100).
+    # Saturated probabilities: large finite loss, as torch's BCELoss (log clamped at -100), and
+    # torch's finite gradient (p - t) / max(p (1 - p), 1e-12 as a float32).
     p = Value(0.0)
     loss = losses.binary_cross_entropy(p, 1)
     loss.backward()
-    assert loss.data == 100.0 and p.grad == 0.0
+    assert loss.data == 100.0 and p.grad == -1 / float(np.float32(1e-12))
     assert losses.binary_cross_entropy(Value(1.0), 1).data == 0.0
 
 

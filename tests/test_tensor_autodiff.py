@@ -11,13 +11,18 @@ import threading
 import numpy as np
 import pytest
 
-from autograd_nn import Tensor, Value, concatenate, detect_anomaly, grad, losses, no_grad, stack
+from autograd_nn import Tensor, Value, concatenate, detect_anomaly, grad, losses, no_grad, stack, where
 from autograd_nn.graph import AnomalyError, topological_order
 from autograd_nn.nn import Linear, Sequential, Tanh
 from autograd_nn.tensor import Function, linear
 from autograd_nn.tensor.functions import ExpOp
 from autograd_nn.tensor.shapes import BroadcastToOp, ScatterOp
-from autograd_nn.tensor_losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy
+from autograd_nn.tensor_losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    nll_loss,
+)
 
 try:
     import torch
@@ -147,6 +152,140 @@ OPS = [
         lambda a: ScatterOp.apply(a * a, index=np.array([2, 0, 2]), shape=(4, 2)) ** 2,
         lambda a: T.zeros(4, 2, dtype=T.float64).index_add(0, T.tensor([2, 0, 2]), a * a) ** 2,
         [(3, 2)],
+        "any",
+    ),
+    # comparisons and elementwise math
+    ("maximum", lambda a, b: a.maximum(b) * a, lambda a, b: T.maximum(a, b) * a, [(3, 4), (4,)], "smooth"),
+    ("minimum", lambda a, b: a.minimum(b) ** 2, lambda a, b: T.minimum(a, b) ** 2, [(3, 1), (4,)], "smooth"),
+    (
+        "where",
+        lambda a, b: where(a > 0, a * a, b.exp()) * b,
+        lambda a, b: T.where(a > 0, a * a, b.exp()) * b,
+        [(3, 4), (4,)],
+        "smooth",
+    ),
+    ("sign", lambda a: a.sign() * a * a, None, [(3, 2)], "smooth"),
+    ("square", lambda a: a.square() * a, None, [(3, 2)], "any"),
+    ("sin", lambda a: a.sin(), None, [(3, 2)], "any"),
+    ("cos", lambda a: a.cos(), None, [(3, 2)], "any"),
+    ("erf", lambda a: a.erf(), None, [(3, 2)], "any"),
+    # activations
+    ("softplus", lambda a: a.softplus(), lambda a: T.nn.functional.softplus(a), [(3, 4)], "any"),
+    (
+        "softplus-threshold",
+        lambda a: a.softplus(beta=2.0, threshold=1.0) * a,
+        lambda a: T.nn.functional.softplus(a, beta=2.0, threshold=1.0) * a,
+        [(3, 4)],
+        "smooth",
+    ),
+    ("logsigmoid", lambda a: a.logsigmoid(), lambda a: T.nn.functional.logsigmoid(a), [(3, 4)], "any"),
+    (
+        "leaky-relu",
+        lambda a: a.leaky_relu(0.1) * a,
+        lambda a: T.nn.functional.leaky_relu(a, 0.1) * a,
+        [(3, 4)],
+        "smooth",
+    ),
+    ("elu", lambda a: a.elu(alpha=1.5), lambda a: T.nn.functional.elu(a, alpha=1.5), [(3, 4)], "smooth"),
+    ("gelu", lambda a: a.gelu(), lambda a: T.nn.functional.gelu(a), [(3, 4)], "any"),
+    (
+        "gelu-tanh",
+        lambda a: a.gelu(approximate="tanh"),
+        lambda a: T.nn.functional.gelu(a, approximate="tanh"),
+        [(3, 4)],
+        "any",
+    ),
+    ("silu", lambda a: a.silu(), lambda a: T.nn.functional.silu(a), [(3, 4)], "any"),
+    (
+        "hardtanh",
+        lambda a: a.hardtanh(-0.5, 0.5) * a,
+        lambda a: T.nn.functional.hardtanh(a, -0.5, 0.5) * a,
+        [(3, 4)],
+        "smooth",
+    ),
+    ("softmin", lambda a: a.softmin(axis=0), lambda a: T.nn.functional.softmin(a, dim=0), [(3, 4)], "any"),
+    # more reductions
+    ("logsumexp", lambda a: a.logsumexp(axis=1), lambda a: a.logsumexp(dim=1), [(3, 4)], "any"),
+    ("prod", lambda a: a.prod(axis=1), lambda a: a.prod(dim=1), [(3, 4)], "any"),
+    ("var", lambda a: a.var(axis=0), lambda a: a.var(dim=0), [(3, 4)], "any"),
+    (
+        "std",
+        lambda a: a.std(axis=-1, correction=0),
+        lambda a: a.std(dim=-1, correction=0),
+        [(3, 4)],
+        "any",
+    ),
+    ("cumsum", lambda a: a.cumsum(axis=0) ** 2, lambda a: a.cumsum(dim=0) ** 2, [(3, 4)], "any"),
+    # more shapes
+    (
+        "squeeze-unsqueeze-flatten",
+        lambda a: a.unsqueeze(0).flatten(1, 2).squeeze() ** 3,
+        None,
+        [(3, 1, 2)],
+        "any",
+    ),
+    ("expand", lambda a: a.expand(2, -1, 3) ** 2, None, [(3, 1)], "any"),
+    ("flip", lambda a: a.flip(1) * a, None, [(3, 4)], "any"),
+    (
+        "pad",
+        lambda a: a.pad(((1, 1), (0, 2)), value=1.0) ** 3,
+        lambda a: T.nn.functional.pad(a, (0, 2, 1, 1), value=1.0) ** 3,
+        [(3, 4)],
+        "any",
+    ),
+    ("repeat", lambda a: a.repeat(2, 1) ** 3, None, [(3, 2)], "any"),
+    (
+        "gather",
+        lambda a: a.gather(0, np.array([[2, 0], [2, 2]])) ** 3,
+        lambda a: a.gather(0, T.tensor([[2, 0], [2, 2]])) ** 3,
+        [(3, 4)],
+        "any",
+    ),
+    # losses
+    (
+        "bce-targets-weight",
+        lambda p, t: binary_cross_entropy(p, t, weight=[0.5, 2.0], reduction="sum"),
+        lambda p, t: T.nn.functional.binary_cross_entropy(p, t, weight=T.tensor([0.5, 2.0]), reduction="sum"),
+        [(3, 2), (3, 2)],
+        "unit",
+    ),
+    (
+        "bce-logits-targets-pos_weight",
+        lambda z, t: binary_cross_entropy_with_logits(z, t, reduction="none", pos_weight=[3.0, 0.5]),
+        lambda z, t: T.nn.functional.binary_cross_entropy_with_logits(
+            z, t, reduction="none", pos_weight=T.tensor([3.0, 0.5])
+        ),
+        [(3, 2), (3, 2)],
+        "any",
+    ),
+    (
+        "bce-logits-targets",
+        lambda z, t: binary_cross_entropy_with_logits(z, t),
+        lambda z, t: T.nn.functional.binary_cross_entropy_with_logits(z, t),
+        [(3, 2), (3, 2)],
+        "any",
+    ),
+    (
+        "cross_entropy-smoothing-ignore_index",
+        lambda z: cross_entropy(z, np.array([1, -100, 3]), label_smoothing=0.2, reduction="none"),
+        lambda z: T.nn.functional.cross_entropy(
+            z, T.tensor([1, -100, 3]), label_smoothing=0.2, reduction="none"
+        ),
+        [(3, 4)],
+        "any",
+    ),
+    (
+        "cross_entropy-probabilities",
+        lambda z, y: cross_entropy(z, y, label_smoothing=0.1),
+        lambda z, y: T.nn.functional.cross_entropy(z, y, label_smoothing=0.1),
+        [(3, 4), (3, 4)],
+        "unit",
+    ),
+    (
+        "nll_loss",
+        lambda x: nll_loss(x.log_softmax(axis=1), np.array([1, -100, 3]), reduction="sum"),
+        lambda x: T.nn.functional.nll_loss(x.log_softmax(dim=1), T.tensor([1, -100, 3]), reduction="sum"),
+        [(3, 4)],
         "any",
     ),
 ]

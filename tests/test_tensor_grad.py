@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd_nn import GradcheckError, Tensor, concatenate, gradcheck, ops, stack
+from autograd_nn import GradcheckError, Tensor, concatenate, gradcheck, ops, stack, where
 from autograd_nn.graph import topological_order
 from autograd_nn.tensor import Function, linear, sum_to
 from autograd_nn.tensor.functions import SigmoidOp, StepOp, TanhOp
@@ -24,6 +24,7 @@ from autograd_nn.tensor_losses import (
     hinge,
     l2,
     mse,
+    nll_loss,
 )
 
 try:
@@ -314,6 +315,219 @@ CASES = [
         lambda x, w, b: ((x @ w + b).tanh() * 2 - 1).sigmoid().sum(axis=0),
         lambda x, w, b: ((x @ w + b).tanh() * 2 - 1).sigmoid().sum(dim=0),
         [(4, 3), (3, 2), (2,)],
+        "any",
+    ),
+    # comparisons and elementwise math
+    ("maximum", lambda a, b: a.maximum(b), lambda a, b: T.maximum(a, b), [(3, 4), (4,)], "any"),
+    ("minimum", lambda a, b: a.minimum(b), lambda a, b: T.minimum(a, b), [(3, 1), (2, 1, 4)], "any"),
+    (
+        "maximum-number",
+        lambda a: a.maximum(0.3),
+        lambda a: T.maximum(a, T.tensor(0.3, dtype=T.float64)),
+        [(3, 2)],
+        "any",
+    ),
+    (
+        "where",
+        lambda a, b: where(a > 0, a, b * 2),
+        lambda a, b: T.where(a > 0, a, b * 2),
+        [(3, 4), (4,)],
+        "smooth",
+    ),
+    (
+        "where-bcast-cond",
+        lambda a, b: where(np.array([True, False, True, False]), a, b),
+        lambda a, b: T.where(T.tensor([True, False, True, False]), a, b),
+        [(3, 1), (2, 1, 1)],
+        "any",
+    ),
+    ("sign", lambda a: a.sign() * a, None, [(3, 4)], "smooth"),
+    ("square", lambda a: a.square(), None, [(3, 2)], "any"),
+    ("sin", lambda a: a.sin(), None, [(3, 2)], "any"),
+    ("cos", lambda a: a.cos(), None, [(3, 2)], "any"),
+    ("erf", lambda a: a.erf(), None, [(3, 2)], "any"),
+    # activations
+    ("softplus", lambda a: a.softplus(), lambda a: T.nn.functional.softplus(a), [(3, 4)], "any"),
+    (
+        "softplus-threshold",
+        lambda a: a.softplus(beta=2.0, threshold=1.0),
+        lambda a: T.nn.functional.softplus(a, beta=2.0, threshold=1.0),
+        [(3, 4)],
+        "smooth",
+    ),
+    ("logsigmoid", lambda a: a.logsigmoid(), lambda a: T.nn.functional.logsigmoid(a), [(3, 4)], "any"),
+    (
+        "leaky-relu",
+        lambda a: a.leaky_relu(0.1),
+        lambda a: T.nn.functional.leaky_relu(a, 0.1),
+        [(3, 4)],
+        "smooth",
+    ),
+    ("elu", lambda a: a.elu(alpha=1.5), lambda a: T.nn.functional.elu(a, alpha=1.5), [(3, 4)], "smooth"),
+    ("gelu", lambda a: a.gelu(), lambda a: T.nn.functional.gelu(a), [(3, 4)], "any"),
+    (
+        "gelu-tanh",
+        lambda a: a.gelu(approximate="tanh"),
+        lambda a: T.nn.functional.gelu(a, approximate="tanh"),
+        [(3, 4)],
+        "any",
+    ),
+    ("silu", lambda a: a.silu(), lambda a: T.nn.functional.silu(a), [(3, 4)], "any"),
+    (
+        "hardtanh",
+        lambda a: a.hardtanh(-0.5, 0.5),
+        lambda a: T.nn.functional.hardtanh(a, -0.5, 0.5),
+        [(3, 4)],
+        "smooth",
+    ),
+    ("softmin", lambda a: a.softmin(axis=0), lambda a: T.nn.functional.softmin(a, dim=0), [(3, 4)], "any"),
+    # more reductions
+    ("logsumexp", lambda a: a.logsumexp(axis=1), lambda a: a.logsumexp(dim=1), [(3, 4)], "any"),
+    (
+        "logsumexp-all-keepdims",
+        lambda a: a.logsumexp(keepdims=True),
+        lambda a: a.logsumexp(dim=(0, 1, 2), keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
+    (
+        "logsumexp-neg-axes",
+        lambda a: a.logsumexp(axis=(-1, 0)),
+        lambda a: a.logsumexp(dim=(-1, 0)),
+        [(2, 3, 4)],
+        "any",
+    ),
+    ("prod", lambda a: a.prod(), None, [(3, 4)], "any"),
+    (
+        "prod-keepdims-neg",
+        lambda a: a.prod(axis=-1, keepdims=True),
+        lambda a: a.prod(dim=-1, keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
+    ("prod-axes", lambda a: a.prod(axis=(0, 2)), lambda a: a.prod(dim=2).prod(dim=0), [(2, 3, 4)], "any"),
+    ("var", lambda a: a.var(), None, [(3, 4)], "any"),
+    (
+        "var-axis-correction0",
+        lambda a: a.var(axis=0, correction=0),
+        lambda a: a.var(dim=0, correction=0),
+        [(3, 4)],
+        "any",
+    ),
+    (
+        "var-neg-axes-keepdims",
+        lambda a: a.var(axis=(0, -1), correction=2, keepdims=True),
+        lambda a: a.var(dim=(0, -1), correction=2, keepdim=True),
+        [(2, 3, 4)],
+        "any",
+    ),
+    ("std", lambda a: a.std(axis=1), lambda a: a.std(dim=1), [(3, 4)], "any"),
+    (
+        "std-all-keepdims",
+        lambda a: a.std(correction=0, keepdims=True),
+        lambda a: a.std(dim=(0, 1), correction=0, keepdim=True),
+        [(3, 4)],
+        "any",
+    ),
+    ("cumsum", lambda a: a.cumsum(axis=1), lambda a: a.cumsum(dim=1), [(3, 4)], "any"),
+    ("cumsum-neg", lambda a: a.cumsum(-3), lambda a: a.cumsum(dim=-3), [(2, 3, 4)], "any"),
+    # more shapes
+    ("squeeze", lambda a: a.squeeze(), None, [(3, 1, 4, 1)], "any"),
+    ("squeeze-axes", lambda a: a.squeeze((0, -1, 1)), None, [(1, 3, 1)], "any"),
+    (
+        "unsqueeze",
+        lambda a: a.unsqueeze(-1) * np.arange(2.0),
+        lambda a: a.unsqueeze(-1) * T.arange(2.0, dtype=T.float64),
+        [(3, 4)],
+        "any",
+    ),
+    ("flatten", lambda a: a.flatten(1, 2), None, [(2, 3, 4, 2)], "any"),
+    ("expand", lambda a: a.expand(2, -1, 4), None, [(3, 1)], "any"),
+    ("broadcast_to-method", lambda a: a.broadcast_to((2, 3, 4)), None, [(3, 1)], "any"),
+    ("flip", lambda a: a.flip((0, 2)), None, [(2, 3, 4)], "any"),
+    (
+        "flip-neg",
+        lambda a: a.flip(-1) * np.arange(4.0),
+        lambda a: a.flip(-1) * T.arange(4.0, dtype=T.float64),
+        [(3, 4)],
+        "any",
+    ),
+    (
+        "pad",
+        lambda a: a.pad(((1, 0), (2, 1)), value=0.5),
+        lambda a: T.nn.functional.pad(a, (2, 1, 1, 0), value=0.5),
+        [(3, 4)],
+        "any",
+    ),
+    ("pad-int", lambda a: a.pad(1), lambda a: T.nn.functional.pad(a, (1, 1, 1, 1, 1, 1)), [(2, 1, 3)], "any"),
+    ("repeat", lambda a: a.repeat(2, 1, 3), None, [(3, 2)], "any"),
+    ("tile", lambda a: a.tile(2), None, [(3, 2)], "any"),
+    (
+        "gather",
+        lambda a: a.gather(1, np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]])),
+        lambda a: a.gather(1, T.tensor([[0, 0, 3], [1, 2, 1], [3, 3, 3]])),
+        [(3, 4)],
+        "any",
+    ),
+    (
+        "gather-axis0-smaller",
+        lambda a: a.gather(0, np.array([[2, 0], [2, 2]])),
+        lambda a: a.gather(0, T.tensor([[2, 0], [2, 2]])),
+        [(3, 4)],
+        "any",
+    ),
+    # losses
+    (
+        "bce-targets-weight-sum",
+        lambda p, t: binary_cross_entropy(p, t, weight=[0.5, 2.0], reduction="sum"),
+        lambda p, t: T.nn.functional.binary_cross_entropy(p, t, weight=T.tensor([0.5, 2.0]), reduction="sum"),
+        [(3, 2), (3, 2)],
+        "unit",
+    ),
+    (
+        "bce-logits-targets-pos_weight-none",
+        lambda z, t: binary_cross_entropy_with_logits(z, t, reduction="none", pos_weight=[3.0, 0.5]),
+        lambda z, t: T.nn.functional.binary_cross_entropy_with_logits(
+            z, t, reduction="none", pos_weight=T.tensor([3.0, 0.5])
+        ),
+        [(3, 2), (3, 2)],
+        "any",
+    ),
+    (
+        "bce-logits-scalar-target-weight",
+        lambda z, t: binary_cross_entropy_with_logits(z, t, weight=[[1.0], [2.0], [0.5]]),
+        lambda z, t: T.nn.functional.binary_cross_entropy_with_logits(
+            z, t.expand(3, 2), weight=T.tensor([[1.0], [2.0], [0.5]])
+        ),
+        [(3, 2), ()],
+        "any",
+    ),
+    (
+        "cross_entropy-smoothing-ignore_index",
+        lambda z: cross_entropy(z, np.array([1, -100, 3, 3, 2]), label_smoothing=0.2),
+        lambda z: T.nn.functional.cross_entropy(z, T.tensor([1, -100, 3, 3, 2]), label_smoothing=0.2),
+        [(5, 4)],
+        "any",
+    ),
+    (
+        "cross_entropy-none-ignore_index",
+        lambda z: cross_entropy(z, TARGETS, reduction="none", ignore_index=3),
+        lambda z: T.nn.functional.cross_entropy(z, T.tensor(TARGETS), reduction="none", ignore_index=3),
+        [(5, 4)],
+        "any",
+    ),
+    (
+        "cross_entropy-probabilities-sum",
+        lambda z, y: cross_entropy(z, y, reduction="sum", label_smoothing=0.1),
+        lambda z, y: T.nn.functional.cross_entropy(z, y, reduction="sum", label_smoothing=0.1),
+        [(5, 4), (5, 4)],
+        "unit",
+    ),
+    (
+        "nll_loss",
+        lambda x: nll_loss(x, np.array([1, -100, 3, 3, 2])),
+        lambda x: T.nn.functional.nll_loss(x, T.tensor([1, -100, 3, 3, 2])),
+        [(5, 4)],
         "any",
     ),
 ]

@@ -670,6 +670,8 @@ def test_every_scalar_op_of_the_table_is_drawn_with_its_symbol():
         "rpow": 2 ** x, "neg": -x, "exp": x.exp(), "log": x.log(), "tanh": x.tanh(), "sigmoid": x.sigmoid(),
         "relu": x.relu(), "step": x.step(), "abs": abs(x), "sum": Value.sum([x, w], 1),
         "wsum": Value.dot([w], [x]),
+        "softplus": x.softplus(), "leaky_relu": x.leaky_relu(), "elu": x.elu(), "gelu": x.gelu(),
+        "silu": x.silu(), "sin": x.sin(), "cos": x.cos(), "erf": x.erf(),
     }
     assert set(made) == {name for name, op in ops.OPS.items() if op.scalar}
     for name, node in made.items():

@@ -25,7 +25,8 @@ def gradcheck_tensor(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: flo
 
     ``f(*inputs)`` must return a Tensor.  Outputs of up to 64 elements are checked through their
     whole Jacobian, larger ones through 3 fixed random projections of it (a wrong entry of the
-    Jacobian changes a random projection with probability 1).  Inputs must be float64: with
+    Jacobian changes a random projection with probability 1); an empty output passes when its
+    backward gives zero gradients.  Inputs must be float64: with
     float32's seven digits a difference quotient at eps = 1e-6 is mostly rounding noise.  The
     inputs' data and gradients are left as they were.
 
@@ -119,9 +120,15 @@ def gradcheck_tensor(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: flo
 
 
 def _seeds(out: Tensor) -> tuple[list[np.ndarray], list[str]]:
-    """Unit vectors for a small output (its whole Jacobian), fixed random projections otherwise."""
+    """Unit vectors for a small output (its whole Jacobian), fixed random projections otherwise.
+
+    An empty output has an empty Jacobian, so no row to check; it gets one seed, its own empty
+    gradient, whose backward must give every input a zero gradient (the numeric side's 0).
+    """
     shape = out.data.shape
     size = out.data.size
+    if size == 0:
+        return [np.zeros(shape)], ["the empty output (its gradients must be 0)"]
     if size <= FULL_JACOBIAN_MAX:
         seeds = []
         labels = []

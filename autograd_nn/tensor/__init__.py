@@ -6,6 +6,10 @@ One module per job:
   ``concatenate``, ``stack``;
 * :mod:`.functions` and :mod:`.shapes`: the operations, each a :class:`Function` with its
   forward beside its vector-Jacobian products (``Function.apply`` is how an op runs);
+* :mod:`.elementwise` and :mod:`.activations`: more operations (``maximum``, ``where``, ``sin``,
+  ...; ``softplus``, ``gelu``, ...), reached through Tensor's methods and the functions
+  :func:`maximum`, :func:`minimum` and :func:`where`;
+* :mod:`.creation`: tensors made from a shape (``zeros``, ``arange``, ``randn``, ...);
 * :mod:`.backward`: the backward pass (order, accumulation, what is kept and freed, buffer
   reuse, anomaly checks) and ``grad`` for Tensors.
 
@@ -18,7 +22,10 @@ Example:
     (3, 2)
 """
 
+from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, zeros, zeros_like
 from .functions import Function, sum_to
-from .tensor import Tensor, concatenate, linear, stack
+from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
 
 __all__ = ["Function", "Tensor", "concatenate", "linear", "stack", "sum_to"]
+__all__ += ["arange", "eye", "full", "linspace", "ones", "ones_like", "rand", "randn", "zeros", "zeros_like"]
+__all__ += ["maximum", "minimum", "where"]

@@ -43,14 +43,15 @@ from ..graph import AnomalyError, enable_grad, is_anomaly_enabled, topological_o
 from ..value import Value
 from ._arrays import first_index
 
-__all__ = ["backward_order", "run_backward", "tensor_grad"]
+__all__ = ["backward_order", "run_backward", "seed_array", "tensor_grad"]
 
 _ndarray = np.ndarray
 
 #: The context of a node whose vjp already ran in a backward without ``retain_graph``.
 FREED = object()
-#: Intermediate nodes whose gradient ``retain_grad()`` asked to keep.
-RETAINED = weakref.WeakSet()
+#: Intermediate nodes whose gradient ``retain_grad()`` asked to keep, by id: a WeakSet would
+#: compare nodes with ``==``, which is elementwise for Tensors.  An entry goes with its node.
+RETAINED = weakref.WeakValueDictionary()
 
 
 def run_backward(root, seed: np.ndarray, retain_graph: bool = False, retain_grads: bool = False) -> None:
@@ -72,8 +73,8 @@ def run_backward(root, seed: np.ndarray, retain_graph: bool = False, retain_grad
         _check_values(topological_order(root))
         _check_grad(seed, root, "the seed gradient")
     # Which nodes keep their gradient: decided once, not per node (retain_grad() is rare).  (The
-    # WeakSet's own set of references: its len() is a Python method, on every backward.)
-    keep = RETAINED if RETAINED.data and not retain_grads else None
+    # dictionary's own dict of references: its len() is a Python method, on every backward.)
+    keep = set(RETAINED.values()) if RETAINED.data and not retain_grads else None
     if not order:  # the root is a leaf
         _write([], {root: seed} if root.requires_grad else {})
         return
@@ -342,6 +343,36 @@ def tensor_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_gr
     return tuple(result)
 
 
+def seed_array(given, dtype: np.dtype, what: str) -> np.ndarray:
+    """The seed ``given`` (numbers, a list, an array) as a new array of ``dtype``, or a TypeError.
+
+    Real numbers only (float, int or bool, as PyTorch takes them): anything else is a TypeError
+    that names ``what`` and the type given, a complex seed too, whose imaginary part numpy's
+    cast would drop with only a warning.  Always a copy: the seed becomes gradients (and a
+    leaf's ``.grad``) that the engine and optimisers may change in place, and the caller's array
+    must stay as it was.  The one check of the seeds of ``backward`` and ``grad``.
+
+    Example:
+        >>> seed_array([1, 0], np.dtype(np.float32), "backward: grad")
+        array([1., 0.], dtype=float32)
+        >>> seed_array([1j], np.dtype(np.float64), "backward: grad")
+        Traceback (most recent call last):
+        ...
+        TypeError: backward: grad must hold real numbers (float, int or bool), got list of dtype complex128
+    """
+    got = type(given).__name__
+    if isinstance(given, Value):
+        raise TypeError(f"{what} is a Value, but the outputs are Tensors: one engine per call (use .data)")
+    try:
+        kind = np.asarray(given).dtype
+    except ValueError as error:  # a ragged list
+        raise TypeError(f"{what} must be an array of real numbers, got {got}: {error}") from None
+    if kind.kind not in "fiub":
+        detail = f" of dtype {kind}" if isinstance(given, (_ndarray, np.generic, list, tuple)) else ""
+        raise TypeError(f"{what} must hold real numbers (float, int or bool), got {got}{detail}")
+    return np.array(given, dtype=dtype)
+
+
 def _seed(out, given, i: int, create_graph: bool):
     """The seed for output ``i``: an array (or, for ``create_graph``, a Tensor) of its shape."""
     shape, dtype = out.data.shape, out.data.dtype
@@ -363,12 +394,7 @@ def _seed(out, given, i: int, create_graph: bool):
             # A seed that requires grad makes the gradients depend on it (a Jacobian-vector trick).
             return given if given.data.dtype == dtype else given.astype(dtype)
         given = given.data
-    elif isinstance(given, Value):
-        raise TypeError(f"grad: grad_outputs[{i}] is a Value; the outputs are Tensors (one engine per call)")
-    try:
-        seed = np.array(given, dtype=dtype)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"grad: grad_outputs[{i}] must be an array of shape {shape}: {error}") from None
+    seed = seed_array(given, dtype, f"grad: grad_outputs[{i}]")
     if seed.shape != shape:
         raise ValueError(f"grad: grad_outputs[{i}] has shape {seed.shape}, output {i} has shape {shape}")
     return node_class(seed) if create_graph else seed

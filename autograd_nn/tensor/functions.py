@@ -66,8 +66,6 @@ def sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
     if g.shape == shape:
         return g
     axes = _broadcast_axes(g.shape, shape)
-    if not axes:
-        return g.reshape(shape)
     # The sum is written straight into an array of the target shape: a fresh array, not a
     # reshaped view, which a leaf can keep as its .grad without copying it once more.
     out = np.empty(shape, dtype=g.dtype)
@@ -87,15 +85,22 @@ def sum_to_tensor(g, shape: tuple):
     """
     if g.shape == shape:
         return g
-    axes = _broadcast_axes(g.shape, shape)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+    return g.sum(axis=_broadcast_axes(g.shape, shape), keepdims=True).reshape(shape)
 
 
 def _broadcast_axes(big: tuple, shape: tuple) -> tuple:
-    """The axes of ``big`` that broadcasting ``shape`` up to it created or stretched."""
+    """The axes of ``big`` that broadcasting ``shape`` up to it created or stretched (never none).
+
+    A ``shape`` that does not broadcast up to ``big`` is a ValueError naming both: summing only
+    removes axes and shrinks them to 1, so a gradient is never padded or reshaped into its
+    operand's shape (that would hide a wrong vjp).
+    """
     lead = len(big) - len(shape)
+    if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, big[lead:])):
+        raise ValueError(
+            f"sum_to: a gradient of shape {big} cannot be summed to shape {shape} "
+            "(only the axes that broadcasting adds or stretches can be summed away)"
+        )
     return tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and big[lead + i] != 1
     )
@@ -270,6 +275,23 @@ class _AxisOp(Function, abstract=True):
         return None
 
 
+def _scalar_axis(a: np.ndarray, axis):
+    """``axis`` as numpy should read it for ``a``: None for axis 0 or -1 of a 0-d ``a``.
+
+    PyTorch lets dim 0 and -1 (alone or in a tuple) name the one implicit axis of a 0-d tensor;
+    numpy's ``mean`` refuses them there (and ``sum`` the tuples).  Any other axis of a 0-d
+    array is left for numpy to refuse with its AxisError, and a bool (though False == 0) with
+    its TypeError, as PyTorch does.
+
+    Example:
+        >>> _scalar_axis(np.array(2.0), -1), _scalar_axis(np.ones(3), -1)
+        (None, -1)
+    """
+    if a.ndim == 0 and axis in (0, -1, (0,), (-1,)) and not isinstance(axis, (bool, np.bool_)):
+        return None
+    return axis
+
+
 # -- arithmetic ----------------------------------------------------------------------------------
 
 
@@ -376,8 +398,59 @@ class DivOp(_BroadcastOp):
         )
 
 
+def _check_real_power(a: np.ndarray, exponent) -> None:
+    """Raise ValueError where a negative base meets a fractional exponent: a ** b has no real value.
+
+    ``exponent`` is a number or an array that broadcasts with ``a``; the error names the first
+    such pair and its index (in the broadcast result).  Infinite and NaN exponents are not
+    fractions: they follow numpy.  The one domain check of ``**``, for every kind of exponent.
+
+    Example:
+        >>> _check_real_power(np.array([-8.0, 4.0]), np.array([3.0, 0.5]))    # (-8)**3, 4**0.5: real
+        >>> _check_real_power(np.array([-8.0, 4.0]), 0.5)
+        Traceback (most recent call last):
+        ...
+        ValueError: pow: -8.0 ** 0.5 at index (0,) has no real value (negative base, fractional exponent)
+    """
+    if isinstance(exponent, _ndarray):
+        if exponent.dtype.kind != "f":
+            return
+        with np.errstate(invalid="ignore"):
+            fractional = np.isfinite(exponent) & (exponent % 1 != 0)
+        if not fractional.any():
+            return
+    elif isinstance(exponent, numbers.Integral) or not math.isfinite(exponent) or exponent % 1 == 0:
+        return  # the common case, x ** 2, costs no array operation
+    else:
+        fractional = True
+    bad = (a < 0) & fractional
+    if bad.any():
+        index = first_index(bad)
+        base, power = (np.broadcast_to(x, bad.shape)[index].item() for x in (a, exponent))
+        raise ValueError(
+            f"pow: {base!r} ** {power!r} at index {index} has no real value "
+            "(negative base, fractional exponent)"
+        )
+
+
+def _zero_base_as_one(base, a: np.ndarray, where: np.ndarray):
+    """``base`` (the array ``a`` or its Tensor) with 1 in place of 0 where ``where`` holds.
+
+    At a = 0 the derivatives of a ** b meet 0 · inf: b·a^(b-1) at b = 0, and a^b·log a for
+    b >= 0, whose limits are 0 (what PyTorch gives).  With the base 1 there, the same formulas
+    give 0 · finite = 0.  ``where`` is a constant, so a Tensor ``base`` stays differentiable.
+    """
+    mask = (a == 0) & where
+    return base + mask if mask.any() else base
+
+
 class PowOp(_BroadcastOp):
-    """a ** b with both operands tensors (the exponent may require grad, then a > 0)."""
+    """a ** b with both operands tensors (the exponent may require grad, then a >= 0).
+
+    The domain (a negative base to a fractional power, a negative base for an exponent that
+    requires grad) is checked by Tensor's ``**`` before the op runs; 0 ** b is 0 for b > 0,
+    with gradient 0 for the exponent where b >= 0, as in PyTorch.
+    """
 
     name = "**"
 
@@ -393,16 +466,20 @@ class PowOp(_BroadcastOp):
     def vjp(ctx, g, needs):
         a, b, out = ctx
         with np.errstate(divide="ignore", invalid="ignore"):
-            ga = sum_to(g * b * a ** (b - 1), a.shape) if needs[0] else None
-            # d a^b / db = a^b log a, defined for a > 0 (checked when the graph was recorded).
-            gb = sum_to(g * out * np.log(a), b.shape) if needs[1] else None
+            ga = sum_to(g * b * _zero_base_as_one(a, a, b == 0) ** (b - 1), a.shape) if needs[0] else None
+            # d a^b / db = a^b log a, real for a >= 0 (checked when the graph was recorded).
+            gb = sum_to(g * out * np.log(_zero_base_as_one(a, a, b >= 0)), b.shape) if needs[1] else None
         return ga, gb
 
     @staticmethod
     def vjp_tensor(ctx, g, needs, inputs, out):
-        a, b = inputs
-        ga = sum_to_tensor(g * b * a ** (b - 1), a.shape) if needs[0] else None
-        gb = sum_to_tensor(g * out * a.log(), b.shape) if needs[1] else None
+        a, b, _ = ctx
+        base, exponent = inputs
+        ga = gb = None
+        if needs[0]:
+            ga = sum_to_tensor(g * exponent * _zero_base_as_one(base, a, b == 0) ** (exponent - 1), a.shape)
+        if needs[1]:
+            gb = sum_to_tensor(g * out * _zero_base_as_one(base, a, b >= 0).log(), b.shape)
         return ga, gb
 
 
@@ -414,14 +491,7 @@ class PowConstOp(Function):
     @staticmethod
     def forward(a, exponent):
         k = exponent
-        # inf and nan are not integers: they follow numpy.
-        integral = isinstance(k, numbers.Integral) or (math.isfinite(k) and float(k).is_integer())
-        if not integral and math.isfinite(k) and a.dtype.kind == "f" and (a < 0).any():
-            index = first_index(a < 0)
-            raise ValueError(
-                f"pow: {a[index].item()!r} ** {k!r} at index {index} has no real value "
-                "(negative base, fractional exponent)"
-            )
+        _check_real_power(a, k)
         if k == 2:
             return a * a, (a, k)
         if k < 0 and a.dtype.kind in "iub":
@@ -890,7 +960,9 @@ class SoftmaxOp(_AxisOp):
     def forward(a, axis):
         if a.dtype.kind != "f":
             a = a.astype(np.float64)  # integer logits: probabilities are floats, as np.exp gives
-        z = a - a.max(axis=axis, keepdims=True)  # shift so exp never overflows
+        axis = _scalar_axis(a, axis)
+        # Shift so exp never overflows; as_array: the difference of 0-d arrays is a numpy scalar.
+        z = as_array(a - a.max(axis=axis, keepdims=True))
         e = np.exp(z, out=z)
         e /= e.sum(axis=axis, keepdims=True)
         return e, (e, axis)
@@ -917,6 +989,7 @@ class LogSoftmaxOp(_AxisOp):
     def forward(a, axis):
         if a.dtype.kind != "f":
             a = a.astype(np.float64)
+        axis = _scalar_axis(a, axis)
         z = a - a.max(axis=axis, keepdims=True)
         z -= np.log(np.exp(z).sum(axis=axis, keepdims=True))
         return z, (z, axis)

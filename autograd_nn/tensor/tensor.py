@@ -56,7 +56,17 @@ from ..graph import Node, topological_order
 from ..value import Value
 from ._arrays import first_index
 from ._coerce import mixing_error, operand_array, to_array
-from .backward import RETAINED, run_backward
+from .activations import (
+    ELUOp,
+    GELUOp,
+    HardtanhOp,
+    LeakyReLUOp,
+    LogSigmoidOp,
+    SiLUOp,
+    SoftplusOp,
+)
+from .backward import RETAINED, run_backward, seed_array
+from .elementwise import CosOp, ErfOp, MaximumOp, MinimumOp, SignOp, SinOp, WhereOp
 from .functions import (
     AbsOp,
     AddOp,
@@ -78,21 +88,39 @@ from .functions import (
     StepOp,
     SubOp,
     TanhOp,
+    _check_real_power,
 )
 from .shapes import (
     AstypeOp,
+    BroadcastToOp,
     ConcatenateOp,
+    CumsumOp,
+    FlipOp,
     GetItemOp,
+    LogSumExpOp,
     MaxOp,
     MeanOp,
     MinOp,
+    PadOp,
+    ProdOp,
     ReshapeOp,
     StackOp,
+    StdOp,
     SumOp,
+    TileOp,
     TransposeOp,
+    VarOp,
+    arg_extreme,
+    as_sizes,
+    expanded_shape,
+    flattened_shape,
+    gather_index,
+    squeezed_shape,
+    unsqueezed_shape,
 )
 
 __all__ = ["Tensor", "concatenate", "linear", "stack"]
+__all__ += ["maximum", "minimum", "where"]
 
 _new = object.__new__
 _ndarray = np.ndarray
@@ -145,6 +173,27 @@ def _binop(fn, sym: str, reflected: bool = False):
     name = f"__{'r' if reflected else ''}{_DUNDER_OF[sym]}__"
     method.__name__ = name
     method.__qualname__ = f"Tensor.{name}"
+    return method
+
+
+def _comparison(ufunc, sym: str):
+    """Tensor's ``__lt__`` and kin: a boolean constant, outside the graph, as PyTorch's comparisons."""
+
+    def method(self, other):
+        if isinstance(other, Tensor):
+            array = other.data
+        else:
+            array = operand_array(other, self.data.dtype, sym)
+            if array is NotImplemented:
+                return NotImplemented  # ``tensor == None`` is then False, as in PyTorch
+        try:
+            return _leaf(np.asarray(ufunc(self.data, array)))
+        except ValueError:
+            raise ValueError(
+                f"{sym}: shapes {self.data.shape} and {np.shape(array)} do not broadcast together"
+            ) from None
+
+    method.__name__ = f"__{ufunc.__name__}__"
     return method
 
 
@@ -358,7 +407,7 @@ class Tensor(Node):
             array([ 6., 12.])
         """
         if self._fn is not None:
-            RETAINED.add(self)
+            RETAINED[id(self)] = self
 
     def zero_grad(self) -> None:
         """Set ``grad`` to ``None`` on every node of the graph below (and including) this one.
@@ -465,7 +514,7 @@ class Tensor(Node):
             >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1)
             Tensor([1, 0], dtype=int64)
         """
-        return _leaf(np.asarray(self.data.argmax(axis=axis)))
+        return _leaf(arg_extreme(np.argmax, self.data, axis))
 
     def reshape(self, *shape):
         """The same data in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``, -1 allowed).
@@ -610,6 +659,386 @@ class Tensor(Node):
         """
         return LogSoftmaxOp.apply(self, axis=axis)
 
+    # -- comparisons and elementwise math --------------------------------------------------------
+
+    # Comparisons are elementwise, ``==`` too, and give boolean constants (no gradient).  Nodes
+    # still hash by identity (``__hash__`` above): the graph code keeps them in sets and dicts,
+    # whose lookups find a node by ``is`` before they would call ``==``.
+    __lt__ = _comparison(np.less, "<")
+    __le__ = _comparison(np.less_equal, "<=")
+    __gt__ = _comparison(np.greater, ">")
+    __ge__ = _comparison(np.greater_equal, ">=")
+    __eq__ = _comparison(np.equal, "==")
+    __ne__ = _comparison(np.not_equal, "!=")
+
+    def __bool__(self) -> bool:
+        # As PyTorch: only a one-element tensor has a truth value (else ``x in [a, b]`` and
+        # ``if a == b`` would silently mean "has a length").
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"bool(): the truth value of a tensor of shape {self.data.shape} is ambiguous; only a "
+                "one-element tensor has one (use .numpy().any() or .numpy().all())"
+            )
+        return bool(self.data.item())
+
+    def maximum(self, other):
+        """The elementwise larger of this tensor and ``other`` (broadcast), as ``torch.maximum``.
+
+        Where the two are equal each gets half the gradient; NaN wins (and both get all of it).
+
+        Example:
+            >>> Tensor([1.0, 5.0]).maximum(Tensor([3.0, 2.0]))
+            Tensor([3., 5.], dtype=float64, op='maximum')
+        """
+        return maximum(self, other)
+
+    def minimum(self, other):
+        """The elementwise smaller of this tensor and ``other`` (broadcast), as ``torch.minimum``.
+
+        Example:
+            >>> Tensor([1.0, 5.0]).minimum(2.0)
+            Tensor([1., 2.], dtype=float64, op='minimum')
+        """
+        return minimum(self, other)
+
+    def sign(self):
+        """-1, 0 or 1 by the sign of each element; its gradient is 0.
+
+        Example:
+            >>> Tensor([-2.0, 0.0, 3.0]).sign()
+            Tensor([-1.,  0.,  1.], dtype=float64, op='sign')
+        """
+        return SignOp.apply(self)
+
+    def square(self):
+        """x², as ``torch.square`` (which is ``x ** 2``: the node's op is ``"**"``).
+
+        Example:
+            >>> Tensor([-3.0, 2.0]).square()
+            Tensor([9., 4.], dtype=float64, op='**')
+        """
+        return PowConstOp.apply(self, exponent=2)
+
+    def sin(self):
+        """Sine (radians); derivative cos x.
+
+        Example:
+            >>> Tensor([0.0, np.pi / 2]).sin()
+            Tensor([0., 1.], dtype=float64, op='sin')
+        """
+        return SinOp.apply(self)
+
+    def cos(self):
+        """Cosine (radians); derivative -sin x.
+
+        Example:
+            >>> Tensor([0.0]).cos()
+            Tensor([1.], dtype=float64, op='cos')
+        """
+        return CosOp.apply(self)
+
+    def erf(self):
+        """The error function (2/√π) ∫₀ˣ e^(-t²) dt, by ``math.erf`` per element (slower than tanh).
+
+        Example:
+            >>> Tensor([0.0, 1.0]).erf().data.round(6)
+            array([0.      , 0.842701])
+        """
+        return ErfOp.apply(self)
+
+    # -- activations -----------------------------------------------------------------------------
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0):
+        """log(1 + e^(βx)) / β, a smooth relu; x itself where βx > threshold, as ``F.softplus``.
+
+        Exact and warning-free at any input; derivative σ(βx).
+
+        Example:
+            >>> Tensor([-1000.0, 0.0, 1000.0]).softplus().data.round(6).tolist()
+            [0.0, 0.693147, 1000.0]
+        """
+        return SoftplusOp.apply(self, beta=beta, threshold=threshold)
+
+    def logsigmoid(self):
+        """log σ(x) = -softplus(-x), exact at ±1000 (``F.logsigmoid``); derivative σ(-x).
+
+        Example:
+            >>> Tensor([-1000.0, 0.0, 1000.0]).logsigmoid().data.round(6).tolist()
+            [-1000.0, -0.693147, 0.0]
+        """
+        return LogSigmoidOp.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01):
+        """x for x > 0, else negative_slope · x (``F.leaky_relu``); derivative negative_slope at 0.
+
+        Example:
+            >>> Tensor([-2.0, 3.0]).leaky_relu(0.1)
+            Tensor([-0.2,  3. ], dtype=float64, op='leaky_relu')
+        """
+        return LeakyReLUOp.apply(self, negative_slope=negative_slope)
+
+    def elu(self, alpha: float = 1.0):
+        """x for x > 0, else α(e^x - 1) (``F.elu``); derivative α e^x for x <= 0.
+
+        Example:
+            >>> Tensor([-1000.0, 0.0, 2.0]).elu()
+            Tensor([-1.,  0.,  2.], dtype=float64, op='elu')
+        """
+        return ELUOp.apply(self, alpha=alpha)
+
+    def gelu(self, approximate: str = "none"):
+        """x Φ(x), Φ the standard normal CDF (``F.gelu``); ``approximate="tanh"`` is its tanh form.
+
+        The exact form computes erf by ``math.erf`` per element: about four times slower.
+
+        Example:
+            >>> Tensor([-1.0, 0.0, 1.0]).gelu().data.round(6)
+            array([-0.158655,  0.      ,  0.841345])
+            >>> Tensor([1.0]).gelu(approximate="tanh").data.round(6)
+            array([0.841192])
+        """
+        return GELUOp.apply(self, approximate=approximate)
+
+    def silu(self):
+        """x σ(x) (swish, ``F.silu``); derivative σ(1 + x(1 - σ)).
+
+        Example:
+            >>> Tensor([0.0, 1.0]).silu().data.round(6)
+            array([0.      , 0.731059])
+        """
+        return SiLUOp.apply(self)
+
+    def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0):
+        """x limited to [min_val, max_val] (``F.hardtanh``); gradient 0 at the bounds, unlike clip's.
+
+        Example:
+            >>> Tensor([-3.0, 0.5, 1.0]).hardtanh()
+            Tensor([-1. ,  0.5,  1. ], dtype=float64, op='hardtanh')
+        """
+        return HardtanhOp.apply(self, min_val=min_val, max_val=max_val)
+
+    def softmin(self, axis: int = -1):
+        """softmax(-x) along ``axis``, as ``F.softmin`` (two nodes: neg, then softmax).
+
+        Example:
+            >>> Tensor([[0.0, np.log(3.0)]]).softmin().data.round(6)
+            array([[0.75, 0.25]])
+        """
+        return SoftmaxOp.apply(NegOp.apply(self), axis=axis)
+
+    # -- more reductions --------------------------------------------------------------------------
+
+    def logsumexp(self, axis=None, keepdims: bool = False):
+        """log(sum(exp(x))) over ``axis``, computed from x - max so that nothing overflows.
+
+        PyTorch's ``torch.logsumexp(x, dim)`` (which needs a dim; None here reduces all axes).  An
+        entry of -inf adds nothing and gets gradient 0; the gradient is the softmax of the slice.
+
+        Example:
+            >>> x = Tensor([1000.0, 1000.0, -np.inf], requires_grad=True)
+            >>> y = x.logsumexp(); round(y.item(), 6)          # 1000 + log 2, no overflow
+            1000.693147
+            >>> y.backward(); x.grad
+            array([0.5, 0.5, 0. ])
+        """
+        return LogSumExpOp.apply(self, axis=axis, keepdims=keepdims)
+
+    def prod(self, axis=None, keepdims: bool = False):
+        """The product over ``axis``; its gradient is right with zeros in the input, as PyTorch's.
+
+        d prod / d x_i is the product of the other entries: with one zero in a slice only the
+        zero's own entry gets a gradient, with two or more none does.
+
+        Example:
+            >>> x = Tensor([2.0, 0.0, 5.0], requires_grad=True)
+            >>> x.prod().backward(); x.grad
+            array([ 0., 10.,  0.])
+        """
+        return ProdOp.apply(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, correction=1, keepdims: bool = False):
+        """The variance Σ (x - mean)² / (N - correction) over ``axis``, N values per slice.
+
+        PyTorch's ``correction=1`` (the unbiased estimate) is the default; numpy's default is
+        ``correction=0`` (its ``ddof``).  A correction >= N raises ``ValueError`` (PyTorch warns
+        and returns inf or nan).  Integer data gives float64.
+
+        Example:
+            >>> x = Tensor([1.0, 2.0, 3.0, 4.0])
+            >>> x.var().item(), x.var(correction=0).item()
+            (1.6666666666666667, 1.25)
+        """
+        return VarOp.apply(self, axis=axis, correction=correction, keepdims=keepdims)
+
+    def std(self, axis=None, correction=1, keepdims: bool = False):
+        """The standard deviation √var, with ``var``'s arguments (PyTorch's ``correction=1`` default).
+
+        Where every value of a slice is equal the gradient is 0, as PyTorch's (√ has no
+        derivative at 0; the chain rule would give nan).
+
+        Example:
+            >>> x = Tensor([[1.0, 3.0], [2.0, 2.0]], requires_grad=True)
+            >>> s = x.std(axis=1); s.data
+            array([1.41421356, 0.        ])
+            >>> s.sum().backward(); x.grad
+            array([[-0.70710678,  0.70710678],
+                   [ 0.        ,  0.        ]])
+        """
+        return StdOp.apply(self, axis=axis, correction=correction, keepdims=keepdims)
+
+    def cumsum(self, axis: int):
+        """The running sum along ``axis`` (required, as PyTorch's ``dim``).
+
+        Example:
+            >>> Tensor([[1, 2, 3], [4, 5, 6]]).cumsum(axis=1)
+            Tensor([[ 1,  3,  6],
+                    [ 4,  9, 15]], dtype=int64, op='cumsum')
+        """
+        return CumsumOp.apply(self, axis=axis)
+
+    def argmin(self, axis=None):
+        """Indices of the minima (an integer constant tensor, outside the graph).
+
+        Example:
+            >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmin(axis=1)
+            Tensor([0, 1], dtype=int64)
+        """
+        return _leaf(arg_extreme(np.argmin, self.data, axis))
+
+    # -- more shapes ------------------------------------------------------------------------------
+
+    def squeeze(self, axis=None):
+        """Remove length-1 axes: all of them, or those among ``axis`` (an int or a tuple).
+
+        As PyTorch's, an axis of ``axis`` whose length is not 1 stays as it is (numpy raises).
+
+        Example:
+            >>> x = Tensor(np.zeros((2, 1, 3, 1)))
+            >>> x.squeeze().shape, x.squeeze(1).shape, x.squeeze(0).shape
+            ((2, 3), (2, 3, 1), (2, 1, 3, 1))
+        """
+        return ReshapeOp.apply(self, shape=squeezed_shape(self.shape, axis))
+
+    def unsqueeze(self, axis: int):
+        """Insert a length-1 axis at ``axis`` (-1: a new last axis), as PyTorch's.
+
+        Example:
+            >>> x = Tensor([1.0, 2.0])
+            >>> x.unsqueeze(0).shape, x.unsqueeze(-1).shape
+            ((1, 2), (2, 1))
+        """
+        return ReshapeOp.apply(self, shape=unsqueezed_shape(self.shape, axis))
+
+    def flatten(self, start_axis: int = 0, end_axis: int = -1):
+        """Merge the axes from ``start_axis`` to ``end_axis`` (both included) into one.
+
+        PyTorch's ``flatten(start_dim, end_dim)``; a 0-d tensor becomes one of shape (1,).
+
+        Example:
+            >>> x = Tensor(np.zeros((2, 3, 4)))
+            >>> x.flatten().shape, x.flatten(1).shape, x.flatten(0, 1).shape
+            ((24,), (2, 12), (6, 4))
+        """
+        return ReshapeOp.apply(self, shape=flattened_shape(self.shape, start_axis, end_axis))
+
+    def expand(self, *sizes):
+        """Copies along length-1 axes and new leading axes, as PyTorch's ``expand``; -1 keeps a size.
+
+        ``x.expand(2, -1, 3)`` or ``x.expand((2, -1, 3))``.  PyTorch returns a view; this is a
+        copy.  The gradient sums the copies.
+
+        Example:
+            >>> x = Tensor([[1.0], [2.0]], requires_grad=True)
+            >>> y = x.expand(2, -1, 3); y.shape
+            (2, 2, 3)
+            >>> y.sum().backward(); x.grad
+            array([[6.],
+                   [6.]])
+        """
+        return BroadcastToOp.apply(self, shape=expanded_shape(self.shape, as_sizes(sizes)))
+
+    def broadcast_to(self, shape):
+        """``expand`` with the shape as one tuple, as ``torch.broadcast_to`` (and ``np.broadcast_to``).
+
+        Example:
+            >>> Tensor([1.0, 2.0]).broadcast_to((3, 2)).shape
+            (3, 2)
+        """
+        return BroadcastToOp.apply(self, shape=expanded_shape(self.shape, tuple(shape), "broadcast_to"))
+
+    def flip(self, axis):
+        """Reverse the order of entries along ``axis``: an int or a tuple, required (PyTorch's ``dims``).
+
+        Example:
+            >>> Tensor([[1, 2], [3, 4]]).flip(1)
+            Tensor([[2, 1],
+                    [4, 3]], dtype=int64, op='flip')
+        """
+        return FlipOp.apply(self, axis=axis)
+
+    def pad(self, pad_width, value=0.0):
+        """Pad with the constant ``value``, numpy's way: ``pad_width`` holds a (before, after) pair per axis.
+
+        ``x.pad(((1, 1), (0, 2)))`` adds one row before and one after, and two columns at the end;
+        one pair, or one int, serves every axis (as ``np.pad``).  PyTorch's ``F.pad`` lists the
+        pairs flat from the last axis backwards: ``F.pad(x, (0, 2, 1, 1))`` is the same padding.
+        The gradient is g with the padding sliced off.
+
+        Example:
+            >>> Tensor([[1.0, 2.0]]).pad(((1, 0), (0, 1)), value=-1.0)
+            Tensor([[-1., -1., -1.],
+                    [ 1.,  2., -1.]], dtype=float64, op='pad')
+        """
+        return PadOp.apply(self, pad_width=pad_width, value=value)
+
+    def repeat(self, *repeats):
+        """PyTorch's ``repeat``: copies laid side by side (numpy's ``tile``, not ``np.repeat``).
+
+        One count per axis at least (``x.repeat(2, 3)`` or ``x.repeat((2, 3))``); more counts than
+        axes add new leading axes.  The gradient sums the copies.
+
+        Example:
+            >>> Tensor([1, 2]).repeat(2, 2)
+            Tensor([[1, 2, 1, 2],
+                    [1, 2, 1, 2]], dtype=int64, op='tile')
+        """
+        repeats = as_sizes(repeats)
+        if len(repeats) < self.ndim:
+            raise ValueError(
+                f"repeat: {len(repeats)} counts {repeats} for shape {self.shape}: give one per axis "
+                "at least (tile prepends ones instead)"
+            )
+        return TileOp.apply(self, reps=repeats)
+
+    def tile(self, *reps):
+        """Copies laid side by side, as ``np.tile`` and ``torch.tile``: fewer counts than axes are
+        prepended with ones (so they repeat the last axes).
+
+        Example:
+            >>> Tensor([[1, 2]]).tile(2)
+            Tensor([[1, 2, 1, 2]], dtype=int64, op='tile')
+        """
+        return TileOp.apply(self, reps=as_sizes(reps))
+
+    def gather(self, axis: int, index):
+        """PyTorch's ``gather``: along axis 1, ``out[i][j] = x[i][index[i][j]]`` (out has index's shape).
+
+        ``index`` is an integer array or tensor with as many axes as x, no longer than x along the
+        other axes, its entries in ``[0, x.shape[axis])``.  An entry gathered twice receives both
+        gradients (the op is indexing, ``getitem``).
+
+        Example:
+            >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+            >>> y = x.gather(1, np.array([[0, 0], [1, 0]])); y.data
+            array([[1., 1.],
+                   [4., 3.]])
+            >>> y.sum().backward(); x.grad
+            array([[2., 0.],
+                   [1., 1.]])
+        """
+        index = index.data if type(index) is Tensor else index
+        return GetItemOp.apply(self, index=gather_index(self.shape, axis, index))
+
     # -- reverse mode ----------------------------------------------------------------------------
 
     def backward(self, grad=None, retain_graph: bool = False, retain_grads: bool = False) -> None:
@@ -621,7 +1050,9 @@ class Tensor(Node):
         them, with ``retain_grads=True`` (for diagrams).  What the operations saved for backward
         is freed afterwards unless ``retain_graph=True``; a second backward through a freed graph
         raises ``RuntimeError``, before any gradient is accumulated.  ``grad`` is copied (and cast
-        to this tensor's dtype); the caller's array is never changed or kept.
+        to this tensor's dtype); the caller's array is never changed or kept.  It must hold real
+        numbers (float, int or bool): a string, a complex number or any other object is a
+        ``TypeError`` naming its type.
 
         Memory: only the saved values are freed; the nodes, with their ``data`` and ``parents``,
         live as long as something refers to the root.  A list of losses keeps every activation
@@ -652,12 +1083,7 @@ class Tensor(Node):
             # A loss is 0-d: np.array is several times faster than np.ones there.
             seed = np.array(1, dtype=data.dtype) if data.ndim == 0 else np.ones(data.shape, dtype=data.dtype)
         else:
-            if isinstance(grad, Value):
-                raise mixing_error("backward")
-            # Always a copy, in the output's dtype: the seed becomes gradients (and a leaf's
-            # .grad) that the engine and optimisers may change in place; the caller's array must
-            # stay as it was.
-            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
+            seed = seed_array(grad.data if isinstance(grad, Tensor) else grad, data.dtype, "backward: grad")
             if seed.shape != data.shape:
                 raise ValueError(
                     f"backward: grad has shape {seed.shape}, but the tensor has shape {data.shape}"
@@ -673,11 +1099,12 @@ class Tensor(Node):
 
 
 def _tensor_pow(a, b):
-    if b.requires_grad and (a.data <= 0).any():
-        index = first_index(a.data <= 0)
+    _check_real_power(a.data, b.data)
+    if b.requires_grad and (a.data < 0).any():
+        index = first_index(a.data < 0)
         raise ValueError(
-            "pow: a Tensor exponent that requires grad needs a positive base (d a**b / db = a**b log a); "
-            f"the base is {a.data[index].item()!r} at index {index}"
+            "pow: a Tensor exponent that requires grad needs a positive base or 0 (d a**b / db = "
+            f"a**b log a has no real value for a < 0); the base is {a.data[index].item()!r} at index {index}"
         )
     return PowOp.apply(a, b)
 
@@ -741,3 +1168,69 @@ def stack(tensors, axis: int = 0):
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     return StackOp.apply(*tensors, axis=axis)
+
+
+def _operands(a, b, where: str) -> tuple:
+    """``a`` and ``b`` as Tensors; a number, list or array takes the dtype rules of a Tensor beside it."""
+    if not isinstance(a, Tensor):
+        if not isinstance(b, Tensor):
+            b = _as_tensor(b, where)
+        a = _operand(a, b, where)
+    elif not isinstance(b, Tensor):
+        b = _operand(b, a, where)
+    for x in (a, b):
+        if x is NotImplemented:
+            raise TypeError(f"{where}: the operands must be Tensors, numbers or arrays")
+    return a, b
+
+
+def maximum(a, b):
+    """The elementwise larger of ``a`` and ``b`` (broadcast), as ``torch.maximum``.
+
+    Where the two are equal each gets half the gradient, as in PyTorch; NaN wins.
+
+    Example:
+        >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> y = maximum(x, 2.0); y.sum().backward()
+        >>> y.data, x.grad
+        (array([2., 2., 3.]), array([0. , 0.5, 1. ]))
+    """
+    return MaximumOp.apply(*_operands(a, b, "maximum"))
+
+
+def minimum(a, b):
+    """The elementwise smaller of ``a`` and ``b`` (broadcast), as ``torch.minimum``; ties share the gradient.
+
+    Example:
+        >>> minimum(Tensor([[1.0], [4.0]]), Tensor([2.0, 3.0]))
+        Tensor([[1., 1.],
+                [2., 3.]], dtype=float64, op='minimum')
+    """
+    return MinimumOp.apply(*_operands(a, b, "minimum"))
+
+
+def where(condition, a, b):
+    """``a`` where ``condition`` holds, else ``b`` (all three broadcast), as ``torch.where``.
+
+    ``condition`` is a boolean Tensor, array or list (anything else is a TypeError naming its
+    dtype: write ``x > 0``, not a 0/1 mask) and gets no gradient; ``a`` and ``b`` get the
+    gradient where they were chosen.
+
+    Example:
+        >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+        >>> y = where(x > 0, x, 0.0); y.sum().backward()
+        >>> y.data, x.grad
+        (array([0., 2.]), array([0., 1.]))
+    """
+    cond = to_array(condition.data if isinstance(condition, Tensor) else condition, None, "where(condition)")
+    if cond.dtype != np.bool_:
+        raise TypeError(f"where: the condition must be boolean, got dtype {cond.dtype} (compare: x > 0)")
+    a, b = _operands(a, b, "where")
+    try:
+        np.broadcast_shapes(cond.shape, a.data.shape, b.data.shape)
+    except ValueError:
+        raise ValueError(
+            f"where: the condition's shape {cond.shape} and the operands' shapes {a.data.shape} and "
+            f"{b.data.shape} do not broadcast together"
+        ) from None
+    return WhereOp.apply(a, b, condition=cond)
