@@ -40,3 +40,24 @@ def test_readme_python_blocks_run(index, capsys, tmp_path, monkeypatch):
         assert written == ["backward", "graph.svg", "network.pdf", "w_DA.png"]
         assert (tmp_path / "w_DA.png").read_bytes().startswith(b"\x89PNG")
         assert (tmp_path / "backward" / "backward.html").is_file()
+
+
+DOCS = sorted((README.parent / "docs").glob("*.md"))
+DOC_BLOCKS = [
+    (doc, i, block)
+    for doc in DOCS
+    for i, block in enumerate(re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S))
+]
+
+
+@pytest.mark.parametrize("doc, index, block", DOC_BLOCKS, ids=[f"{d.name}-{i}" for d, i, _ in DOC_BLOCKS])
+def test_docs_python_blocks_run(doc, index, block):
+    """Every example in docs/ runs (its asserts are its claims); PyTorch's need torch installed."""
+    if "import torch" in block:
+        pytest.importorskip("torch")
+    exec(compile(block, f"{doc.name} block {index}", "exec"), {})
+
+
+def test_docs_are_linked_from_the_readme():
+    text = README.read_text(encoding="utf-8")
+    assert all(f"docs/{doc.name}" in text for doc in DOCS)

@@ -11,7 +11,24 @@ Example:
 
 from .module import Module
 from .scalar import MLP, TLU, Layer, Neuron, TLUNetwork
-from .tensor_layers import Identity, Linear, ReLU, Sequential, Sigmoid, Step, Tanh
+from .tensor_layers import (
+    ELU,
+    GELU,
+    Dropout,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    Linear,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Step,
+    Tanh,
+)
 
 __all__ = ["MLP", "TLU", "Layer", "Module", "Neuron", "TLUNetwork"]
 __all__ += ["Identity", "Linear", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh"]
+__all__ += ["ELU", "GELU", "Dropout", "Flatten", "LeakyReLU", "SiLU", "Softmax", "Softplus"]

@@ -47,6 +47,39 @@ class Module:
         [('k', 3.0)]
     """
 
+    #: True in training mode (the default), False after :meth:`eval`: layers such as ``Dropout``
+    #: act differently.  A class attribute, so a subclass whose ``__init__`` does not call
+    #: ``Module.__init__`` (none needs to) starts in training mode too.
+    training = True
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=False``: evaluation mode) on this module and every sub-module.
+
+        Returns the module itself, as PyTorch, so ``model.train()`` can be chained.
+
+        Example:
+            >>> from autograd_nn.nn import Dropout, Linear, Sequential
+            >>> model = Sequential(Linear(2, 2, seed=0), Dropout(0.5))
+            >>> model.train(False) is model, model[1].training
+            (True, False)
+        """
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        for _, module in self.named_modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode, ``train(False)``: e.g. ``Dropout`` passes its input through unchanged.
+
+        Example:
+            >>> from autograd_nn.nn import MLP
+            >>> model = MLP(2, [2, 1], seed=0).eval()
+            >>> [m.training for _, m in model.named_modules()][:3]
+            [False, False, False]
+        """
+        return self.train(False)
+
     def forward(self, *args, **kwargs):
         """Compute the module's output; every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")

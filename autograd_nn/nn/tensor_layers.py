@@ -1,7 +1,10 @@
-"""Tensor layers: ``Linear``, ``Sequential`` and the activation layers, as in ``torch.nn``.
+"""Tensor layers: ``Linear``, ``Sequential``, the activations, ``Flatten``, ``Dropout``, as ``torch.nn``.
 
 They share the :class:`~autograd_nn.nn.Module` base with the scalar layers, so parameters,
-``named_parameters``, ``zero_grad``, ``state_dict`` and ``save``/``load`` work the same way.
+``named_parameters``, ``zero_grad``, ``state_dict``, ``save``/``load`` and ``train``/``eval``
+work the same way.  The constructors take PyTorch's argument names (``LeakyReLU(negative_slope)``,
+``Softmax(dim)``, ``Flatten(start_dim, end_dim)``, ``Dropout(p)``), and ``Sequential.to_torch()``
+and ``Sequential.from_torch()`` move a model to PyTorch and back (PyTorch is imported only there).
 
 Weight layout: ``Linear(nin, nout)`` holds ``weight`` of shape (nin, nout) and ``bias`` of shape
 (nout,), and computes ``y = x @ weight + bias`` for a batch ``x`` of shape (N, nin): one row per
@@ -21,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterator
 
 import numpy as np
@@ -30,6 +34,7 @@ from ..tensor.functions import LinearOp, ReLUOp, SigmoidOp, StepOp, TanhOp
 from .module import Module
 
 __all__ = ["Identity", "Linear", "ReLU", "Sequential", "Sigmoid", "Step", "Tanh"]
+__all__ += ["ELU", "GELU", "Dropout", "Flatten", "LeakyReLU", "SiLU", "Softmax", "Softplus"]
 
 
 def _input(x) -> Tensor:
@@ -128,6 +133,21 @@ class Linear(Module):
                 f"{self!r}: the input has shape {x.shape}; its last axis must be nin = {self.nin}"
             ) from None
 
+    def _to_torch(self, torch):
+        # torch.nn.Linear keeps the transpose, (nout, nin), of our weight; the dtype is kept.
+        module = torch.nn.Linear(self.nin, self.nout, bias=self.bias is not None,
+                                 dtype=getattr(torch, self.weight.dtype.name))
+        with torch.no_grad():
+            module.weight.copy_(torch.from_numpy(self.weight.data.T))
+            if self.bias is not None:
+                module.bias.copy_(torch.from_numpy(self.bias.data))
+        return module
+
+    @classmethod
+    def _from_torch(cls, module, torch) -> Linear:
+        bias = None if module.bias is None else module.bias.detach().cpu().numpy()
+        return cls.from_weights(module.weight.detach().cpu().numpy().T, bias)
+
     def __repr__(self) -> str:
         bias = self.bias is not None
         return f"Linear(nin={self.nin}, nout={self.nout}, bias={bias}, dtype={self.weight.dtype})"
@@ -171,19 +191,100 @@ class Sequential(Module):
         return iter(self.layers)
 
     def __repr__(self) -> str:
-        inner = ",\n".join(f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
+        # A nested Sequential is indented one level deeper, as in PyTorch.
+        inner = ",\n".join(f"  ({i}): {layer!r}".replace("\n", "\n  ") for i, layer in enumerate(self.layers))
         return f"Sequential(\n{inner}\n)"
 
+    def to_torch(self):
+        """The same model as a ``torch.nn.Sequential``: same weights, dtype and training mode.
 
-class _Activation(Module):
+        Every layer becomes the ``torch.nn`` layer of the same name (``Linear``'s weight is
+        transposed to PyTorch's (nout, nin) layout).  A layer PyTorch has no equivalent for
+        (``Step``, a scalar ``MLP``) is a TypeError naming it.  Needs PyTorch (``pip install
+        torch``), imported only here and in :meth:`from_torch`.
+
+        Example:
+            >>> import pytest; torch = pytest.importorskip("torch")
+            >>> from autograd_nn.nn import Linear, Sequential, Tanh
+            >>> model = Sequential(Linear(2, 3, seed=0), Tanh(), Linear(3, 1, seed=1))
+            >>> theirs = model.to_torch()
+            >>> theirs[0].weight.shape, theirs[0].weight.dtype
+            (torch.Size([3, 2]), torch.float32)
+            >>> x = np.ones((4, 2), dtype=np.float32)
+            >>> bool(np.allclose(theirs(torch.from_numpy(x)).detach().numpy(), model(x).data))
+            True
+        """
+        return _layer_to_torch(self, _import_torch("Sequential.to_torch"))
+
+    def _to_torch(self, torch):
+        modules = []
+        for i, layer in enumerate(self.layers):
+            if type(layer) not in _BRIDGED:
+                raise TypeError(f"to_torch: layer {i}, {layer!r}, has no PyTorch equivalent; {_SUPPORTED}")
+            modules.append(_layer_to_torch(layer, torch))
+        return torch.nn.Sequential(*modules)
+
+    @classmethod
+    def from_torch(cls, module) -> Sequential:
+        """A ``torch.nn.Sequential`` as our ``Sequential``: same weights, dtype and training mode.
+
+        The layers it can import are those :meth:`to_torch` writes; any other (``Conv2d``, a
+        custom module) is a TypeError naming its position and the supported layers.
+
+        Example:
+            >>> import pytest; torch = pytest.importorskip("torch")
+            >>> from autograd_nn.nn import Sequential
+            >>> theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Dropout(0.1))
+            >>> model = Sequential.from_torch(theirs.eval())
+            >>> model[0].weight.shape, model[2], model.training
+            ((2, 3), Dropout(p=0.1), False)
+        """
+        torch = _import_torch("Sequential.from_torch")
+        if not isinstance(module, torch.nn.Sequential):
+            raise TypeError(f"from_torch: expected a torch.nn.Sequential, got {type(module).__name__}")
+        return _layer_from_torch(cls, module, torch)
+
+    @classmethod
+    def _from_torch(cls, module, torch) -> Sequential:
+        ours = {getattr(torch.nn, c.__name__): c for c in _BRIDGED}
+        layers = []
+        for i, child in enumerate(module):
+            # A nested Sequential's repr spans lines: its name is enough, its error names the layer.
+            what = repr(child) if "\n" not in repr(child) else type(child).__name__
+            if type(child) not in ours:
+                raise TypeError(f"from_torch: cannot import layer {i}, {what}: {_SUPPORTED}")
+            try:
+                layers.append(_layer_from_torch(ours[type(child)], child, torch))
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"from_torch: cannot import layer {i}, {what}: {error}") from None
+        return cls(layers)
+
+
+class _Functional(Module):
+    """A layer without parameters, set up by its constructor's arguments (``_options``)."""
+
+    # The constructor's arguments, named as PyTorch's: the repr shows them, and the torch bridge
+    # passes them to (and reads them from) the torch.nn layer of the same name.
+    _options: tuple[str, ...] = ()
+
+    def _to_torch(self, torch):
+        return getattr(torch.nn, type(self).__name__)(**{name: getattr(self, name) for name in self._options})
+
+    @classmethod
+    def _from_torch(cls, module, torch) -> _Functional:
+        return cls(**{name: getattr(module, name) for name in cls._options})
+
+    def __repr__(self) -> str:
+        options = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._options)
+        return f"{type(self).__name__}({options})"
+
+
+class _Activation(_Functional):
     function = None  # the elementwise op, a Function of autograd_nn.tensor.functions
 
     def forward(self, x) -> Tensor:
         """Apply the activation elementwise."""
         return self.function.apply(x if type(x) is Tensor else Tensor(x))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 class Tanh(_Activation):
@@ -234,7 +335,7 @@ class Step(_Activation):
     function = StepOp
 
 
-class Identity(Module):
+class Identity(_Functional):
     """Returns its input unchanged (the "linear" activation).
 
     Example:
@@ -248,5 +349,221 @@ class Identity(Module):
         """Return ``x`` (as a Tensor)."""
         return _input(x)
 
-    def __repr__(self) -> str:
-        return "Identity()"
+
+def _real_option(layer: str, name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{layer}: {name} must be a real number, got {type(value).__name__} ({value!r})")
+    return float(value)
+
+
+def _int_option(layer: str, name: str, value) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{layer}: {name} must be an int, got {type(value).__name__} ({value!r})")
+    return int(value)
+
+
+class LeakyReLU(_Functional):
+    """x where x >= 0, else ``negative_slope`` · x, elementwise.
+
+    Example:
+        >>> from autograd_nn.nn import LeakyReLU
+        >>> LeakyReLU(0.1)([-2.0, 3.0]).data.tolist()
+        [-0.2, 3.0]
+    """
+
+    _options = ("negative_slope",)
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        self.negative_slope = _real_option("LeakyReLU", "negative_slope", negative_slope)
+
+    def forward(self, x) -> Tensor:
+        """Apply leaky ReLU elementwise."""
+        return _input(x).leaky_relu(self.negative_slope)
+
+
+class GELU(_Functional):
+    """x · Φ(x), Φ the standard normal's distribution function; ``approximate="tanh"`` for the tanh formula.
+
+    Example:
+        >>> from autograd_nn.nn import GELU
+        >>> GELU()
+        GELU(approximate='none')
+        >>> GELU()([0.0]).data.tolist()
+        [0.0]
+    """
+
+    _options = ("approximate",)
+
+    def __init__(self, approximate: str = "none") -> None:
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x) -> Tensor:
+        """Apply GELU elementwise."""
+        return _input(x).gelu(approximate=self.approximate)
+
+
+class SiLU(_Functional):
+    """x · sigmoid(x) (also called swish), elementwise.
+
+    Example:
+        >>> from autograd_nn.nn import SiLU
+        >>> SiLU()([0.0]).data.tolist()
+        [0.0]
+    """
+
+    def forward(self, x) -> Tensor:
+        """Apply SiLU elementwise."""
+        return _input(x).silu()
+
+
+class ELU(_Functional):
+    """x where x > 0, else ``alpha`` · (exp(x) − 1), elementwise.
+
+    Example:
+        >>> from autograd_nn.nn import ELU
+        >>> ELU(alpha=2.0)([0.0, 1.5]).data.tolist()
+        [0.0, 1.5]
+    """
+
+    _options = ("alpha",)
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = _real_option("ELU", "alpha", alpha)
+
+    def forward(self, x) -> Tensor:
+        """Apply ELU elementwise."""
+        return _input(x).elu(self.alpha)
+
+
+class Softplus(_Functional):
+    """log(1 + exp(beta · x)) / beta, elementwise; x itself where beta · x > ``threshold``.
+
+    Example:
+        >>> from autograd_nn.nn import Softplus
+        >>> Softplus()
+        Softplus(beta=1.0, threshold=20.0)
+        >>> Softplus()([1000.0]).data.tolist()
+        [1000.0]
+    """
+
+    _options = ("beta", "threshold")
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        self.beta = _real_option("Softplus", "beta", beta)
+        self.threshold = _real_option("Softplus", "threshold", threshold)
+
+    def forward(self, x) -> Tensor:
+        """Apply softplus elementwise."""
+        return _input(x).softplus(self.beta, self.threshold)
+
+
+class Softmax(_Functional):
+    """exp(x) / sum(exp(x)) along the axis ``dim`` (the last by default), stable for large x.
+
+    Example:
+        >>> from autograd_nn.nn import Softmax
+        >>> Softmax(dim=1)([[0.0, 0.0]]).data.tolist()
+        [[0.5, 0.5]]
+    """
+
+    _options = ("dim",)
+
+    def __init__(self, dim: int = -1) -> None:
+        self.dim = _int_option("Softmax", "dim", dim)
+
+    def forward(self, x) -> Tensor:
+        """Apply softmax along ``dim``."""
+        return _input(x).softmax(self.dim)
+
+
+class Flatten(_Functional):
+    """Axes ``start_dim`` to ``end_dim`` (both included) merged into one; by default all but the batch axis.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograd_nn.nn import Flatten
+        >>> Flatten()(np.zeros((5, 2, 3, 4))).shape, Flatten(0, 1)(np.zeros((5, 2, 3))).shape
+        ((5, 24), (10, 3))
+    """
+
+    _options = ("start_dim", "end_dim")
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        self.start_dim = _int_option("Flatten", "start_dim", start_dim)
+        self.end_dim = _int_option("Flatten", "end_dim", end_dim)
+
+    def forward(self, x) -> Tensor:
+        """Merge the axes ``start_dim`` to ``end_dim``."""
+        return _input(x).flatten(self.start_dim, self.end_dim)
+
+
+class Dropout(_Functional):
+    """In training mode, zero each element with probability ``p`` and scale the rest by 1/(1 − p).
+
+    In evaluation mode (:meth:`~autograd_nn.nn.Module.eval`) it returns its input unchanged.
+    Scaling the kept elements in training (inverted dropout, as PyTorch) keeps every element's
+    expected value, so the trained model needs no rescaling at evaluation.  The mask is drawn
+    from ``seed`` (an int, a numpy Generator, or None for fresh randomness), a new mask per call;
+    it is a constant of the graph, so the gradient is the same mask.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograd_nn.nn import Dropout
+        >>> drop = Dropout(p=0.5, seed=0)
+        >>> sorted(set(drop(np.ones(100)).data.tolist()))   # dropped, or kept and doubled
+        [0.0, 2.0]
+        >>> drop.eval()(np.ones(3)).data.tolist()
+        [1.0, 1.0, 1.0]
+    """
+
+    _options = ("p",)
+
+    def __init__(self, p: float = 0.5, seed=None) -> None:
+        p = _real_option("Dropout", "p", p)
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"Dropout: p must be in [0, 1), got p={p}")
+        self.p = p
+        self._rng = np.random.default_rng(seed)
+
+    def forward(self, x) -> Tensor:
+        """``x`` times a fresh random mask in training mode; ``x`` itself in evaluation mode."""
+        x = _input(x)
+        if not self.training or self.p == 0.0:
+            return x
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+        keep = self._rng.random(x.shape) >= self.p
+        mask = keep.astype(dtype) / dtype.type(1.0 - self.p)
+        return x * mask
+
+
+# -- the way out to PyTorch: Sequential.to_torch / from_torch ---------------------------------------
+
+# The layers with a torch.nn equivalent, each the torch.nn class of the same name.  Exact types:
+# a subclass may compute something else.
+_BRIDGED = (Linear, Sequential, Identity, Tanh, Sigmoid, ReLU, LeakyReLU, GELU, SiLU, ELU, Softplus,
+            Softmax, Flatten, Dropout)
+_SUPPORTED = "supported are " + ", ".join(layer.__name__ for layer in _BRIDGED)
+
+
+def _import_torch(where: str):
+    try:
+        import torch
+    except ImportError:
+        raise ImportError(f"{where} needs PyTorch, which is not installed: pip install torch") from None
+    return torch
+
+
+def _layer_to_torch(layer: Module, torch):
+    """``layer`` as its torch.nn layer, in the same training mode."""
+    module = layer._to_torch(torch)
+    module.training = layer.training
+    return module
+
+
+def _layer_from_torch(cls, module, torch) -> Module:
+    """The torch.nn layer ``module`` as our layer ``cls``, in the same training mode."""
+    layer = cls._from_torch(module, torch)
+    layer.training = module.training
+    return layer
