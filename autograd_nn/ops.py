@@ -307,13 +307,16 @@ def _rdiv_local(xs, out, c):
 
 
 def _rpow_forward(xs, c):
-    if c <= 0.0:
-        raise ValueError(f"pow: {c!r} ** Value needs a positive base (the derivative uses log(base))")
+    if c < 0.0:
+        raise ValueError(f"pow: {c!r} ** Value needs a base >= 0 (the derivative uses log(base))")
+    if c == 0.0 and xs[0] < 0.0:
+        raise ZeroDivisionError(f"pow: 0.0 ** {xs[0]!r} divides by zero")
     return _power(c, xs[0])
 
 
 def _rpow_local(xs, out, c):
-    return (out * math.log(c),)
+    # 0 ** y is 0 (or 1 at y = 0) for every y >= 0 around: its slope in y is 0, as in PyTorch.
+    return (out * math.log(c) if c else 0.0,)
 
 
 def _exp_forward(xs, c):

@@ -252,7 +252,7 @@ def test_exp_overflow_names_the_op_and_input():
         (lambda: 1 / Value(0.0), ZeroDivisionError, "divides by zero"),
         (lambda: Value(0.0) ** -1, ZeroDivisionError, "0.0 ** -1"),
         (lambda: Value(-2.0) ** Value(2.0), ValueError, "positive base"),
-        (lambda: (-2) ** Value(2.0), ValueError, "positive base"),
+        (lambda: (-2) ** Value(2.0), ValueError, "base >= 0"),
         (lambda: Value(2.0) ** float("inf"), ValueError, "exponent must be a finite number"),
         (lambda: Value(2.0) ** float("nan"), ValueError, "exponent must be a finite number"),
         (lambda: Value(10.0) ** 400, OverflowError, "pow: 10.0 ** 400.0 overflows"),
@@ -443,3 +443,16 @@ def test_a_mode_instance_shared_by_threads_restores_each_threads_state():
     done.set()
     t.join()
     assert is_grad_enabled()
+
+
+@pytest.mark.parametrize("y, value", [(2.0, 0.0), (0.5, 0.0), (0.0, 1.0)])
+def test_zero_to_a_differentiable_power_is_defined(y, value):
+    """0 ** y for y >= 0, as the Tensor engine and PyTorch: the exponent's gradient is 0."""
+    e = Value(y)
+    out = 0 ** e
+    out.backward()
+    assert out.data == value and e.grad == 0.0
+    with pytest.raises(ZeroDivisionError, match="divides by zero"):
+        0 ** Value(-1.0)
+    with pytest.raises(ValueError, match="base >= 0"):
+        (-2.0) ** Value(y)
