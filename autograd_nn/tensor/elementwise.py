@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from ..ops import TWO_OVER_SQRT_PI
-from ._arrays import as_array
+from ._arrays import as_array, first_index
 from .functions import Function, StepOp, _BroadcastOp, _constant, sum_to, sum_to_tensor
 
 __all__: list[str] = []
@@ -139,20 +139,33 @@ class SignOp(StepOp):
         return np.sign(a), a.shape
 
 
+def _periodic_input(name: str, a: np.ndarray) -> np.ndarray:
+    """``a``, or a ValueError naming the first infinite element: sin and cos of ±inf are undefined.
+
+    A domain error raises, as log of a negative number does (PyTorch gives NaN), and as
+    ``Value.sin`` does.
+    """
+    infinite = np.isinf(a)
+    if infinite.any():
+        index = first_index(infinite)
+        raise ValueError(
+            f"{name}: the input is infinite at index {index} ({a[index].item()!r}); {name}(±inf) is undefined"
+        )
+    return a
+
+
 class SinOp(Function):
-    """sin a; vjp: g·cos a.  sin(±inf) is NaN, silently, as in PyTorch (detect_anomaly finds it)."""
+    """sin a; vjp: g·cos a.  sin(±inf) raises ``ValueError``."""
 
     name = "sin"
 
     @staticmethod
     def forward(a):
-        with np.errstate(invalid="ignore"):
-            return as_array(np.sin(a)), a
+        return as_array(np.sin(_periodic_input("sin", a))), a
 
     @staticmethod
     def vjp(a, g, needs):
-        with np.errstate(invalid="ignore"):
-            return (g * np.cos(a),)
+        return (g * np.cos(a),)
 
     @staticmethod
     def vjp_tensor(a, g, needs, inputs, out):
@@ -160,19 +173,17 @@ class SinOp(Function):
 
 
 class CosOp(Function):
-    """cos a; vjp: -g·sin a."""
+    """cos a; vjp: -g·sin a.  cos(±inf) raises ``ValueError``."""
 
     name = "cos"
 
     @staticmethod
     def forward(a):
-        with np.errstate(invalid="ignore"):
-            return as_array(np.cos(a)), a
+        return as_array(np.cos(_periodic_input("cos", a))), a
 
     @staticmethod
     def vjp(a, g, needs):
-        with np.errstate(invalid="ignore"):
-            return (g * -np.sin(a),)
+        return (g * -np.sin(a),)
 
     @staticmethod
     def vjp_tensor(a, g, needs, inputs, out):
