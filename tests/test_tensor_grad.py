@@ -742,6 +742,20 @@ UNARY = [
     lambda t: t.exp() * 0.1,
     lambda t: t.softmax(axis=-1),
     lambda t: t.log_softmax(axis=-1),
+    # the smooth ops of issue 10
+    lambda t: t.sin(),
+    lambda t: t.cos(),
+    lambda t: t.square() * 0.5,
+    lambda t: t.softplus(),
+    lambda t: t.logsigmoid(),
+    lambda t: t.silu(),
+    lambda t: t.gelu(),
+    lambda t: t.gelu(approximate="tanh"),
+    lambda t: t.elu(),  # as smooth as needed: α = 1 makes its slope continuous at 0
+    lambda t: t.softmin(axis=-1),
+    lambda t: t - t.logsumexp(axis=-1, keepdims=True),
+    lambda t: t.cumsum(axis=-1).flip(-1),
+    lambda t: t * t.var(axis=-1, correction=0, keepdims=True),
 ]
 
 
