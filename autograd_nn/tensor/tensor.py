@@ -1172,15 +1172,17 @@ def stack(tensors, axis: int = 0):
 
 def _operands(a, b, where: str) -> tuple:
     """``a`` and ``b`` as Tensors; a number, list or array takes the dtype rules of a Tensor beside it."""
+    given = (a, b)
     if not isinstance(a, Tensor):
         if not isinstance(b, Tensor):
             b = _as_tensor(b, where)
         a = _operand(a, b, where)
     elif not isinstance(b, Tensor):
         b = _operand(b, a, where)
-    for x in (a, b):
+    for x, original in zip((a, b), given):
         if x is NotImplemented:
-            raise TypeError(f"{where}: the operands must be Tensors, numbers or arrays")
+            kind = type(original).__name__
+            raise TypeError(f"{where}: the operands must be Tensors, numbers or arrays, got {kind}")
     return a, b
 
 
