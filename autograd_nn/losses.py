@@ -261,14 +261,10 @@ def _bce_logits_term(z: Value, t, pos_weight) -> Value:
         td = _number(t)
         slopes = [(z.sigmoid(), 0.0), (t, float(_bce_logits_grad_targets(z.data, pos_weight)))]
         return _linearised(float(_bce_logits(z.data, td, pos_weight)), slopes)
-    positive = t if pos_weight is None else pos_weight * t
-    if z.data >= 0.0:
-        linear, softplus = z * (1.0 - t), ((-z).exp() + 1.0).log()
-    else:
-        linear, softplus = -z * positive, (z.exp() + 1.0).log()
-    if pos_weight is not None:
-        softplus = ((pos_weight - 1.0) * t + 1.0) * softplus
-    return linear + softplus
+    # Torch's (1 − t) z + (1 + (w − 1) t) log(1 + e^−z), as the Tensor loss: softplus without a
+    # threshold is exact at any z, and its slope σ is smooth.
+    weight = 1.0 if pos_weight is None else (pos_weight - 1.0) * t + 1.0
+    return z * (1.0 - t) + weight * (-z).softplus(threshold=math.inf)
 
 
 @_also_for_tensors

@@ -438,17 +438,18 @@ def _elu_local(xs, out, c):
     return (1.0 if x > 0.0 else c[0] * _exp_of(x),)  # α at 0, as PyTorch
 
 
-def gelu_approximation(approximate) -> str:
+def gelu_approximation(approximate, where: str = "gelu") -> str:
     """``approximate`` if it names a form of GELU (``"none"``: exact, ``"tanh"``), else a ValueError.
 
-    Both engines check the keyword with it.
+    Both engines and the layer ``nn.GELU`` (``where``, the name the error starts with) check the
+    keyword with it.
 
     Example:
         >>> gelu_approximation("tanh")
         'tanh'
     """
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise ValueError(f"{where}: approximate must be 'none' or 'tanh', got {approximate!r}")
     return approximate
 
 

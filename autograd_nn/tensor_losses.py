@@ -21,14 +21,16 @@ Example:
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
 from .tensor._arrays import first_index
+from .tensor.activations import softplus
 from .tensor.functions import Function, _sigmoid, sum_to, sum_to_tensor
 from .tensor.shapes import ScatterOp
-from .tensor.tensor import Tensor, _as_tensor, stack
+from .tensor.tensor import Tensor, _as_tensor
 from .value import Value
 
 __all__ = [
@@ -77,11 +79,6 @@ def _bce_grad_targets(p):
     return log_q - log_p
 
 
-def _softplus(x):
-    """log(1 + e^x), with e raised only to −|x|, so it never overflows."""
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
 def _where_infinite(z, finite, infinite):
     """``finite``, with ``infinite()`` (called only if needed) where the logits ``z`` are ±inf."""
     inf = np.isinf(z)
@@ -99,7 +96,7 @@ def _bce_logits(z, t, pos_weight=None):
     """
     log_weight = 1 if pos_weight is None else (pos_weight - 1) * t + 1
     with np.errstate(invalid="ignore"):  # 0 · inf at infinite logits, replaced below
-        loss = (1 - t) * z + log_weight * _softplus(-z)
+        loss = (1 - t) * z + log_weight * softplus(-z)
     positive = t if pos_weight is None else pos_weight * t
     return _where_infinite(z, loss, lambda: -_LOG_FLOOR * np.where(z > 0, 1 - t, positive))
 
@@ -113,7 +110,7 @@ def _bce_logits_grad_logits(z, t, pos_weight=None):
 
 def _bce_logits_grad_targets(z, pos_weight=None):
     """d/dt: −z, or w softplus(−z) − softplus(z); −100 at z = +inf, w·100 at −inf (the clamp)."""
-    d = -z if pos_weight is None else pos_weight * _softplus(-z) - _softplus(z)
+    d = -z if pos_weight is None else pos_weight * softplus(-z) - softplus(z)
     positive = 1.0 if pos_weight is None else pos_weight
     return _where_infinite(z, d, lambda: -_LOG_FLOOR * np.where(z > 0, -1.0, positive))
 
@@ -584,14 +581,8 @@ def _bce_logits_grad_targets_tensor(z: Tensor, inf, pos_weight) -> Tensor:
         z = z.clip(-big, big) * ~inf
     if pos_weight is None:
         return -z
-    return pos_weight * _softplus_tensor(-z) - _softplus_tensor(z)
-
-
-def _softplus_tensor(x: Tensor) -> Tensor:
-    """log(1 + e^x) from Tensor ops, as −log softmax([0, x])[0]: stable, and smooth at 0 (no kink of
-    relu or abs to spoil its derivative there)."""
-    pair = stack([Tensor(np.zeros(x.shape, dtype=x.dtype)), x], axis=-1)
-    return -pair.log_softmax(axis=-1)[..., 0]
+    # No threshold: the exact log(1 + e^x) everywhere, so its slope σ(x) is smooth.
+    return pos_weight * (-z).softplus(threshold=math.inf) - z.softplus(threshold=math.inf)
 
 
 def binary_cross_entropy_with_logits(

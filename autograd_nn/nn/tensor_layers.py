@@ -24,12 +24,13 @@ Example:
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterator
 
 import numpy as np
 
+from ..ops import gelu_approximation
 from ..tensor import Tensor
+from ..tensor._coerce import real_number
 from ..tensor.functions import LinearOp, ReLUOp, SigmoidOp, StepOp, TanhOp
 from .module import Module
 
@@ -350,12 +351,6 @@ class Identity(_Functional):
         return _input(x)
 
 
-def _real_option(layer: str, name: str, value) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{layer}: {name} must be a real number, got {type(value).__name__} ({value!r})")
-    return float(value)
-
-
 def _int_option(layer: str, name: str, value) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{layer}: {name} must be an int, got {type(value).__name__} ({value!r})")
@@ -374,7 +369,7 @@ class LeakyReLU(_Functional):
     _options = ("negative_slope",)
 
     def __init__(self, negative_slope: float = 0.01) -> None:
-        self.negative_slope = _real_option("LeakyReLU", "negative_slope", negative_slope)
+        self.negative_slope = real_number(negative_slope, "LeakyReLU: negative_slope")
 
     def forward(self, x) -> Tensor:
         """Apply leaky ReLU elementwise."""
@@ -395,9 +390,7 @@ class GELU(_Functional):
     _options = ("approximate",)
 
     def __init__(self, approximate: str = "none") -> None:
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
-        self.approximate = approximate
+        self.approximate = gelu_approximation(approximate, "GELU")
 
     def forward(self, x) -> Tensor:
         """Apply GELU elementwise."""
@@ -430,7 +423,7 @@ class ELU(_Functional):
     _options = ("alpha",)
 
     def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = _real_option("ELU", "alpha", alpha)
+        self.alpha = real_number(alpha, "ELU: alpha")
 
     def forward(self, x) -> Tensor:
         """Apply ELU elementwise."""
@@ -451,8 +444,8 @@ class Softplus(_Functional):
     _options = ("beta", "threshold")
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        self.beta = _real_option("Softplus", "beta", beta)
-        self.threshold = _real_option("Softplus", "threshold", threshold)
+        self.beta = real_number(beta, "Softplus: beta")
+        self.threshold = real_number(threshold, "Softplus: threshold")
 
     def forward(self, x) -> Tensor:
         """Apply softplus elementwise."""
@@ -521,7 +514,7 @@ class Dropout(_Functional):
     _options = ("p",)
 
     def __init__(self, p: float = 0.5, seed=None) -> None:
-        p = _real_option("Dropout", "p", p)
+        p = real_number(p, "Dropout: p")
         if not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout: p must be in [0, 1), got p={p}")
         self.p = p

@@ -18,6 +18,14 @@ def as_array(out):
     return out if type(out) is _ndarray else np.asarray(out)
 
 
+def floating(a: np.ndarray) -> np.ndarray:
+    """Integer (or bool) data as float64, what numpy's own exp, log and mean give; floats as they are.
+
+    For the ops whose values are fractions whatever their input (softmax, the activations, var).
+    """
+    return a if a.dtype.kind == "f" else a.astype(np.float64)
+
+
 def first_index(mask: np.ndarray) -> tuple:
     """The index of the first True of ``mask`` (``()`` for a 0-d one), as a tuple of ints."""
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))

@@ -21,6 +21,21 @@ from ..value import Value
 _ndarray = np.ndarray
 
 
+def real_number(x, what: str) -> float:
+    """An op's or a layer's numeric option (a slope, a bound, a probability) as a float.
+
+    Anything but a real number is a TypeError naming ``what`` and the type given; a bool too,
+    though Python counts it as a number (``LeakyReLU(True)`` is a mistake, not a slope of 1).
+
+    Example:
+        >>> real_number(0.1, "leaky_relu: negative_slope"), real_number(2, "elu: alpha")
+        (0.1, 2.0)
+    """
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__} ({x!r})")
+    return float(x)
+
+
 def mixing_error(op: str) -> TypeError:
     """The error for a Value and a Tensor in one operation ``op``."""
     return TypeError(

@@ -22,32 +22,29 @@ Example:
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ..ops import GELU_BETA, GELU_KAPPA, INV_SQRT_2PI, SQRT_HALF, gelu_approximation
-from ._arrays import as_array
-from .elementwise import ErfOp, WhereOp, erf
-from .functions import Function, _constant, _sigmoid
+from ._arrays import as_array, floating
+from ._coerce import real_number
+from .elementwise import ErfOp, WhereOp, erf, zero_like
+from .functions import Function, _sigmoid
 
 __all__: list[str] = []
 
 
-def _floating(a: np.ndarray) -> np.ndarray:
-    return a if a.dtype.kind == "f" else a.astype(np.float64)
+def softplus(x: np.ndarray) -> np.ndarray:
+    """log(1 + e^x) of every element, exact and warning-free at any x (the one formula of both
+    the activation and the binary cross-entropy on logits).
 
+    As max(x, 0) + log1p(e^-|x|): e^-|x| <= 1 never overflows, and log1p keeps the digits of a
+    tiny e^-|x| that log(1 + tiny) would round away.
 
-def _real(x, where: str) -> float:
-    """A keyword constant as a float, or a TypeError naming what was given."""
-    if not isinstance(x, numbers.Real):
-        raise TypeError(f"{where} must be a real number, got {type(x).__name__}: {x!r}")
-    return float(x)
-
-
-def _zero(g):
-    """A 0-d constant zero next to the Tensor ``g``."""
-    return _constant(g, np.zeros((), dtype=g.dtype))
+    Example:
+        >>> softplus(np.array([-1000.0, 0.0, 1000.0])).round(6).tolist()
+        [0.0, 0.693147, 1000.0]
+    """
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
 class SoftplusOp(Function):
@@ -57,16 +54,13 @@ class SoftplusOp(Function):
 
     @staticmethod
     def forward(a, beta, threshold):
-        beta, threshold = _real(beta, "softplus: beta"), _real(threshold, "softplus: threshold")
+        beta, threshold = real_number(beta, "softplus: beta"), real_number(threshold, "softplus: threshold")
         if beta == 0.0:
             raise ValueError("softplus: beta must be nonzero (the result is divided by it)")
-        a = _floating(a)
+        a = floating(a)
         z = a * beta
         linear = z > threshold  # log(1 + e^z) = z to within e^-z there
-        # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): e^-|z| <= 1 never overflows, and log1p keeps
-        # the digits of a tiny e^-|z| that log(1 + tiny) would round away.
-        soft = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
-        return np.where(linear, a, soft / beta), (z, linear, beta)
+        return np.where(linear, a, softplus(z) / beta), (z, linear, beta)
 
     @staticmethod
     def vjp(ctx, g, needs):
@@ -80,14 +74,14 @@ class SoftplusOp(Function):
 
 
 class LogSigmoidOp(Function):
-    """log σ(a) = min(a, 0) - log1p(e^-|a|), exact at ±1000; vjp: g·σ(-a)."""
+    """log σ(a) = -softplus(-a), exact at ±1000; vjp: g·σ(-a)."""
 
     name = "logsigmoid"
 
     @staticmethod
     def forward(a):
-        a = _floating(a)
-        return as_array(np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))), a
+        a = floating(a)
+        return as_array(0.0 - softplus(-a)), a  # 0 − x, not −x: log σ(1000) is 0, not −0
 
     @staticmethod
     def vjp(a, g, needs):
@@ -105,8 +99,8 @@ class LeakyReLUOp(Function):
 
     @staticmethod
     def forward(a, negative_slope):
-        slope = _real(negative_slope, "leaky_relu: negative_slope")
-        a = _floating(a)
+        slope = real_number(negative_slope, "leaky_relu: negative_slope")
+        a = floating(a)
         positive = a > 0
         return np.where(positive, a, a * slope), (positive, slope)
 
@@ -128,8 +122,8 @@ class ELUOp(Function):
 
     @staticmethod
     def forward(a, alpha):
-        alpha = _real(alpha, "elu: alpha")
-        a = _floating(a)
+        alpha = real_number(alpha, "elu: alpha")
+        a = floating(a)
         positive = a > 0
         # expm1 keeps the digits of e^a - 1 near 0; min(a, 0) keeps e^a of a large a from being
         # computed (and warning) in the branch that is thrown away.
@@ -143,7 +137,7 @@ class ELUOp(Function):
     @staticmethod
     def vjp_tensor(ctx, g, needs, inputs, out):
         a, positive, alpha = ctx
-        below = WhereOp.apply(_zero(g), inputs[0], condition=positive)  # min(x, 0), x's slope below 0
+        below = WhereOp.apply(zero_like(g), inputs[0], condition=positive)  # min(x, 0), x's slope below 0
         return (WhereOp.apply(g, g * (below.exp() * alpha), condition=positive),)
 
 
@@ -173,7 +167,7 @@ class GELUOp(Function):
 
     @staticmethod
     def forward(a, approximate):
-        a = _floating(a)
+        a = floating(a)
         if gelu_approximation(approximate) == "tanh":
             # x³ overflows beyond |x| ~ 5e102, where tanh(±inf) = ±1 is the right limit.
             with np.errstate(over="ignore"):
@@ -213,7 +207,7 @@ class SiLUOp(Function):
 
     @staticmethod
     def forward(a):
-        a = _floating(a)
+        a = floating(a)
         s = _sigmoid(a)
         return a * s, (a, s)
 
@@ -238,10 +232,10 @@ class HardtanhOp(Function):
 
     @staticmethod
     def forward(a, min_val, max_val):
-        low, high = _real(min_val, "hardtanh: min_val"), _real(max_val, "hardtanh: max_val")
+        low, high = real_number(min_val, "hardtanh: min_val"), real_number(max_val, "hardtanh: max_val")
         if low > high:
             raise ValueError(f"hardtanh: min_val ({low!r}) cannot be greater than max_val ({high!r})")
-        a = _floating(a)
+        a = floating(a)
         # "outside" rather than "inside": a NaN input passes its gradient, as in PyTorch.
         outside = (a <= low) | (a >= high)
         return np.clip(a, low, high), outside
@@ -252,4 +246,4 @@ class HardtanhOp(Function):
 
     @staticmethod
     def vjp_tensor(outside, g, needs, inputs, out):
-        return (WhereOp.apply(_zero(g), g, condition=outside),)
+        return (WhereOp.apply(zero_like(g), g, condition=outside),)

@@ -31,6 +31,8 @@ import numbers
 
 import numpy as np
 
+from ._coerce import real_number
+from .shapes import as_sizes
 from .tensor import Tensor
 
 __all__ = [
@@ -66,8 +68,7 @@ def _shape(size: tuple, where: str) -> tuple[int, ...]:
     """``size`` as given to ``zeros(2, 3)`` or ``zeros((2, 3))``, checked, as a tuple of ints."""
     if not size:
         raise TypeError(f"{where}: missing the size (zeros(2, 3), or zeros(()) for a 0-d tensor)")
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
+    size = as_sizes(size)
     for n in size:
         if not _is_int(n):
             raise TypeError(
@@ -89,11 +90,6 @@ def _float_dtype(dtype, where: str) -> np.dtype:
     if dtype.kind != "f":
         raise TypeError(f"{where}: dtype must be a floating-point type, got {dtype}")
     return dtype
-
-
-def _real(x, name: str, where: str) -> None:
-    if not isinstance(x, numbers.Real) or isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"{where}: {name} must be a real number, got {type(x).__name__} ({x!r})")
 
 
 def _array_of(like, where: str) -> np.ndarray:
@@ -176,7 +172,7 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     if end is None:
         start, end = 0, start
     for name, x in (("start", start), ("end", end), ("step", step)):
-        _real(x, name, "arange")
+        real_number(x, f"arange: {name}")
     if step == 0:
         raise ValueError("arange: step must be nonzero, got 0")
     if dtype is None and not all(_is_int(x) for x in (start, end, step)):
@@ -192,8 +188,8 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
         >>> linspace(0, 1, 5).data.tolist()
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    _real(start, "start", "linspace")
-    _real(end, "end", "linspace")
+    real_number(start, "linspace: start")
+    real_number(end, "linspace: end")
     steps = _count(steps, "steps", "linspace")
     array = np.linspace(start, end, steps, dtype=_float_dtype(dtype, "linspace"))
     return Tensor(array, requires_grad=requires_grad)

@@ -46,6 +46,17 @@ def erf(a: np.ndarray) -> np.ndarray:
     return out.reshape(a.shape).astype(a.dtype if a.dtype.kind == "f" else np.float64, copy=False)
 
 
+def zero_like(g):
+    """A 0-d constant zero of ``g``'s kind and dtype (a Tensor for a Tensor ``g``), for ``where``.
+
+    Example:
+        >>> from autograd_nn import Tensor
+        >>> zero_like(Tensor([1.0, 2.0], dtype=np.float32))
+        Tensor(0., dtype=float32)
+    """
+    return _constant(g, np.zeros((), dtype=g.dtype))
+
+
 # -- maximum, minimum, where ----------------------------------------------------------------------
 
 
@@ -116,7 +127,7 @@ class WhereOp(_BroadcastOp):
     @staticmethod
     def vjp_tensor(ctx, g, needs, inputs, out):
         condition, shape_a, shape_b = ctx
-        zero = _constant(g, np.zeros((), dtype=g.dtype))
+        zero = zero_like(g)
         return (
             sum_to_tensor(WhereOp.apply(g, zero, condition=condition), shape_a) if needs[0] else None,
             sum_to_tensor(WhereOp.apply(zero, g, condition=condition), shape_b) if needs[1] else None,

@@ -43,7 +43,7 @@ import numpy as np
 
 from .. import ops
 from ..graph import DEFAULT, MODES
-from ._arrays import SPARE_MIN_BYTES, as_array, first_index, give_back, scratch, spare
+from ._arrays import SPARE_MIN_BYTES, as_array, first_index, floating, give_back, scratch, spare
 
 __all__ = ["Function", "sum_to", "sum_to_tensor"]
 
@@ -865,8 +865,7 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
     e / (1 + e) for a < 0 (no cancellation in either; the naive 1 / (1 + exp(-a)) overflows exp
     for a < -709).  Written in place: four times faster than exp(-logaddexp(0, -a)).
     """
-    if a.dtype.kind != "f":
-        a = a.astype(np.float64)
+    a = floating(a)
     e = np.abs(a, out=np.empty(a.shape, dtype=a.dtype))  # out=: an array even when a is 0-d
     np.negative(e, out=e)
     np.exp(e, out=e)
@@ -958,8 +957,7 @@ class SoftmaxOp(_AxisOp):
 
     @staticmethod
     def forward(a, axis):
-        if a.dtype.kind != "f":
-            a = a.astype(np.float64)  # integer logits: probabilities are floats, as np.exp gives
+        a = floating(a)  # integer logits: probabilities are floats, as np.exp gives
         axis = _scalar_axis(a, axis)
         # Shift so exp never overflows; as_array: the difference of 0-d arrays is a numpy scalar.
         z = as_array(a - a.max(axis=axis, keepdims=True))
@@ -987,8 +985,7 @@ class LogSoftmaxOp(_AxisOp):
 
     @staticmethod
     def forward(a, axis):
-        if a.dtype.kind != "f":
-            a = a.astype(np.float64)
+        a = floating(a)
         axis = _scalar_axis(a, axis)
         z = a - a.max(axis=axis, keepdims=True)
         z -= np.log(np.exp(z).sum(axis=axis, keepdims=True))

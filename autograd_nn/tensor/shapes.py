@@ -23,7 +23,7 @@ import numbers
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from ._arrays import first_index
+from ._arrays import first_index, floating
 from .functions import Function, _AxisOp, _scalar_axis, sum_to, sum_to_tensor
 
 # The ops are reached through Tensor's methods (``x.sum()``, ``x[i]``); the classes are the
@@ -417,11 +417,6 @@ def _drop(kept: np.ndarray, axis, keepdims: bool) -> np.ndarray:
     return kept.reshape(()) if axis is None else np.squeeze(kept, axis=axis)
 
 
-def _floating(a: np.ndarray) -> np.ndarray:
-    """Integer data as float64 (what numpy's own exp, mean and var give), floats as they are."""
-    return a if a.dtype.kind == "f" else a.astype(np.float64)
-
-
 class LogSumExpOp(_AxisOp):
     """log Σ e^a over axes, shifted by the max so nothing overflows; vjp: g·softmax(a).
 
@@ -434,7 +429,7 @@ class LogSumExpOp(_AxisOp):
 
     @staticmethod
     def forward(a, axis, keepdims):
-        a = _floating(a)
+        a = floating(a)
         axis = _scalar_axis(a, axis)
         top = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
         # e^(a - max) <= 1 never overflows.  An infinite max is not subtracted (inf - inf = nan):
@@ -515,7 +510,7 @@ def _check_type(op: str, what: str, values, kind=numbers.Integral, noun: str = "
 def _deviations(a: np.ndarray, axis, correction, op: str) -> tuple:
     """(a minus its mean over ``axis``, the degrees of freedom N - correction), which must be > 0."""
     _check_type(op, "correction", (correction,), numbers.Real, "a number (PyTorch's unbiased=True is 1)")
-    a = _floating(a)
+    a = floating(a)
     axes = tuple(range(a.ndim)) if axis is None else normalize_axis_tuple(axis, a.ndim)
     count = math.prod(a.shape[i] for i in axes)
     dof = count - correction

@@ -523,9 +523,7 @@ class Tensor(Node):
             >>> Tensor([1, 2, 3, 4]).reshape(2, -1).shape
             (2, 2)
         """
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return ReshapeOp.apply(self, shape=shape)
+        return ReshapeOp.apply(self, shape=as_sizes(shape))
 
     def transpose(self, *axes):
         """Permute axes as ``ndarray.transpose`` (no argument reverses them).
