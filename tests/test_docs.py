@@ -101,7 +101,7 @@ def test_the_audit_sees_the_public_api_and_nothing_private():
     private = [name for name in checked if any(part.startswith("_") for part in name.split("."))]
     assert not private, f"private names audited as public: {private}"
     # a helper of a private module, imported into a public one, is not public there
-    assert "viz._sketch.build_sketch" not in checked
+    assert "viz._scene.build_scene" not in checked
 
 
 def test_every_public_name_has_a_docstring():

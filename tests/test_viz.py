@@ -726,7 +726,7 @@ def test_network_of_a_tensor_model_is_drawn_through_its_scalar_mlp():
 
 
 def test_gradient_colours_keep_text_readable_and_scale_without_the_root():
-    from viz._sketch import contrast, grad_colour
+    from viz._style import contrast, grad_colour
 
     ex = worked_example()
     source = viz.draw_graph(ex.error, color="grad", **lecture(ex)).source

@@ -6,8 +6,7 @@ from the plain graph to a gradient path or through the backward pass must not ju
 views of one graph share a layout: ``dot -Tjson0`` lays out a layout-only version of the graph
 once (cached by its DOT text), and every view is written with the node positions (``pos``),
 edge splines (``pos``) and label positions (``lp``) of that layout and rendered by
-``neato -n2``, which draws exactly the given geometry.  :class:`PinnedDigraph` is the
-``graphviz.Digraph`` that renders that way.
+``neato -n2``, which draws exactly the given geometry (:class:`viz._emit.PinnedDigraph`).
 """
 
 from __future__ import annotations
@@ -18,41 +17,6 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-
-import graphviz
-
-#: The note written into a diagram whose layout could not be pinned.
-UNPINNED_NOTE = (
-    "positions not pinned: Graphviz's dot program was not found when this diagram was built, so "
-    "different views of the same graph may be laid out differently"
-)
-PINNED_NOTE = "positions pinned (laid out once by dot); render with neato -n2, as viz.render does"
-
-
-class PinnedDigraph(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose nodes and edges carry their positions: rendered by ``neato -n2``.
-
-    ``neato -n2`` does no layout at all; it draws the positions given in points.  ``pipe`` and
-    ``render`` (and so Jupyter's inline display and :func:`viz.render`) pass ``-n2`` unless told
-    otherwise.
-
-    Example:
-        >>> g = PinnedDigraph(engine="neato")
-        >>> g.node("a", pos="10,20!")
-        >>> isinstance(g, graphviz.Digraph), g.engine
-        (True, 'neato')
-    """
-
-    def pipe(self, *args, **kwargs):
-        """Like ``graphviz.Digraph.pipe``, with ``neato_no_op=2`` by default."""
-        if len(args) < 4:
-            kwargs.setdefault("neato_no_op", 2)
-        return super().pipe(*args, **kwargs)
-
-    def render(self, *args, **kwargs):
-        """Like ``graphviz.Digraph.render``, with ``neato_no_op=2`` by default."""
-        kwargs.setdefault("neato_no_op", 2)
-        return super().render(*args, **kwargs)
 
 
 @dataclass
@@ -247,3 +211,45 @@ def ambiguous_labels(layout: Layout, labelled) -> set[str]:
         if any(dist(pts) <= own + 6.0 for k, pts in curves.items() if k != eid):
             found.add(eid)
     return found
+
+
+def layout_source(scene, reverse_clusters: bool = False) -> str:
+    """The DOT text that is laid out for every view: labels at the largest size any view gives them.
+
+    Edge labels are bold (as on a highlighted path) and there is no caption; node sizes do not
+    matter for the pinned centres, only for the room around them.
+    """
+    lay = scene.copy()
+    lay.layout = None
+    lay.graph_attrs.pop("label", None)
+    for e in lay.edges:
+        label = e.attrs.get("label")
+        if label and not label.startswith("<<B>"):
+            e.attrs["label"] = f"<<B>{label[1:-1]}</B>>"
+    if reverse_clusters:
+        lay.cluster_attrs = dict(reversed(list(lay.cluster_attrs.items())))
+    from ._emit import to_digraph  # emit draws scenes; the layout is laid out from one
+
+    return to_digraph(lay, name="layout").source
+
+
+def pin_layout(scene) -> Layout | None:
+    """Lay the scene out with dot, choosing among a few equally valid layouts the one whose
+    clusters and inputs best read top-down in order (see ``Scene.orders``); None without dot.
+    """
+    candidates = []
+    for reverse in (False, True) if len(scene.cluster_attrs) > 1 else (False,):
+        lay = dot_layout(layout_source(scene, reverse))
+        if lay is None or not _complete(lay, scene):
+            break
+        candidates += [lay, lay.mirrored()]
+    if not candidates:
+        return None
+    # max keeps the first of equal scores: dot's own layout unless another reads better
+    return max(candidates, key=lambda lay: order_score(lay, scene.orders))
+
+
+def _complete(layout: Layout, scene) -> bool:
+    return all(n in layout.nodes for n in scene.node_attrs) and all(
+        e.id in layout.edges and "pos" in layout.edges[e.id] for e in scene.edges
+    )

@@ -9,19 +9,10 @@ import numpy as np
 
 from autograd_nn.graph import topological_order
 
+from ._emit import to_digraph
 from ._layout import natural_key
-from ._sketch import (
-    FONT,
-    ROLE_BORDERS,
-    ROLE_COLOURS,
-    build_sketch,
-    grad_colour,
-    node_ids,
-    parameter_rule,
-    text_on,
-    to_digraph,
-    value_label,
-)
+from ._scene import build_scene, node_ids, parameter_rule
+from ._style import FONT, ROLE_BORDERS, ROLE_COLOURS, grad_colour, text_on, value_label
 from ._util import DEFAULT_MAX_NODES, IdMaker, check_decimals, check_limit, check_root, esc, fmt, id_part
 from .naming import Naming, graph_naming
 
@@ -104,23 +95,23 @@ def draw_graph(
     if collapse:
         return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming)
     check_limit(len(topo), max_nodes, where, collapsible=naming.has_groups)
-    sketch = build_sketch(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
+    scene = build_scene(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
     if color == "grad":
         # The root's gradient is the seed (1), usually far above every other: on its scale the
         # rest would all look pale, so the scale is set by the others (the root is clipped).
         grads = [
-            abs(vn.node.grad) for vn in sketch.values if vn.node is not root and math.isfinite(vn.node.grad)
+            abs(vn.node.grad) for vn in scene.values if vn.node is not root and math.isfinite(vn.node.grad)
         ]
         biggest = max(grads, default=0.0) or abs(root.grad)
-        for vn in sketch.values:
+        for vn in scene.values:
             fill = grad_colour(vn.node.grad, biggest)
-            sketch.node_attrs[vn.id]["label"] = value_label(
+            scene.node_attrs[vn.id]["label"] = value_label(
                 vn, tensor, decimals, fill=fill, text_colour=text_on(fill)
             )
-        sketch.graph_attrs["label"] = (
+        scene.graph_attrs["label"] = (
             "<fill: blue = positive gradient, red = negative, deeper = larger |grad|>"
         )
-    return to_digraph(sketch)
+    return to_digraph(scene)
 
 
 def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming) -> graphviz.Digraph:

@@ -10,7 +10,7 @@ from autograd_nn import Value
 from autograd_nn.nn import Linear, Sequential
 from autograd_nn.nn.convert import tensor_to_mlp
 
-from ._sketch import FONT
+from ._style import FONT
 from ._util import (
     DEFAULT_MAX_NODES,
     IdMaker,

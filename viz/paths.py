@@ -8,7 +8,9 @@ import graphviz
 
 from autograd_nn.graph import DEFAULT_MAX_PATHS, all_paths, topological_order
 
-from ._sketch import build_sketch, parameter_rule, to_digraph, value_label
+from ._emit import to_digraph
+from ._scene import build_scene, parameter_rule
+from ._style import value_label
 from ._util import (
     DEFAULT_MAX_NODES,
     check_decimals,
@@ -107,20 +109,20 @@ def draw_gradient_paths(
     check_limit(len(topo), max_nodes, where, collapsible=False)
     paths = all_paths(root, leaf, max_paths, where=where)
     is_param = parameter_rule(model, params)
-    sketch = build_sketch(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
+    scene = build_scene(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
     count = len(paths)
     products = [math.prod(n.local[i] for n, i in p) for p in paths] if not tensor else []
     total = None if tensor else math.fsum(products)
     edge_paths: dict[str, list[int]] = {}
-    node_on_path: set[str] = {sketch.by_key[id(leaf)].id, sketch.by_key[id(root)].id}
+    node_on_path: set[str] = {scene.by_key[id(leaf)].id, scene.by_key[id(root)].id}
     for k, path in enumerate(paths):
         for n, i in path:
-            edge_paths.setdefault(sketch.edge_key(n, i), []).append(k)
-            vn = sketch.by_key[id(n)]
-            node_on_path.update((vn.id, vn.op_id, sketch.by_key[id(n.parents[i])].id))
+            edge_paths.setdefault(scene.edge_key(n, i), []).append(k)
+            vn = scene.by_key[id(n)]
+            node_on_path.update((vn.id, vn.op_id, scene.by_key[id(n.parents[i])].id))
     single = count == 1
 
-    for e in sketch.edges:
+    for e in scene.edges:
         ks = edge_paths.get(e.id)
         if e.index < 0:
             # op -> value edge: on a path when its value node is
@@ -144,10 +146,10 @@ def draw_gradient_paths(
                 e.attrs["label"] = f"<<B>{e.attrs['label'][1:-1]}</B>>"
         else:
             e.attrs.update({"color": GREY, "fontcolor": GREY})
-    for vn in sketch.values:
+    for vn in scene.values:
         grey = vn.id not in node_on_path
         target = vn.node is leaf
-        sketch.node_attrs[vn.id]["label"] = value_label(
+        scene.node_attrs[vn.id]["label"] = value_label(
             vn,
             tensor,
             decimals,
@@ -157,12 +159,12 @@ def draw_gradient_paths(
             border_width=3 if target else 1,
         )
         if vn.op_id and vn.op_id not in node_on_path:
-            sketch.node_attrs[vn.op_id].update(
+            scene.node_attrs[vn.op_id].update(
                 {"fillcolor": "#f7f7f7", "color": GREY, "fontcolor": "#999999"}
             )
-    r, lf = sketch.naming.name(root) or "·", sketch.naming.name(leaf) or "·"
-    sketch.graph_attrs["label"] = _caption(r, lf, paths, products, total, decimals)
-    return to_digraph(sketch, name="gradient_paths")
+    r, lf = scene.naming.name(root) or "·", scene.naming.name(leaf) or "·"
+    scene.graph_attrs["label"] = _caption(r, lf, paths, products, total, decimals)
+    return to_digraph(scene, name="gradient_paths")
 
 
 def _caption(r: str, lf: str, paths, products, total, decimals) -> str:

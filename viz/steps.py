@@ -11,7 +11,9 @@ import graphviz
 
 from autograd_nn.graph import topological_order
 
-from ._sketch import build_sketch, parameter_rule, to_digraph, value_label
+from ._emit import to_digraph
+from ._scene import build_scene, parameter_rule
+from ._style import value_label
 from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, esc, factor, fmt
 from .naming import graph_naming
 from .render import GraphvizNotFoundError, _pipe, _write_atomic
@@ -323,18 +325,18 @@ def backward_steps(
     naming = graph_naming(topo, model, names)
     check_limit(len(topo), max_nodes, where, collapsible=False)
     is_param = parameter_rule(model, params)
-    base = build_sketch(root, False, decimals, is_param, symbols, topo=topo, naming=naming)
+    base = build_scene(root, False, decimals, is_param, symbols, topo=topo, naming=naming)
     order, grads, contributions = replay_backward(root, topo)
     r = naming.name(root) or "root"
     frames, captions = [], []
     visited: set[int] = set()
     for k, node in enumerate(order):
         visited.add(id(node))
-        sketch = base.copy()
-        for vn in sketch.values:
+        scene = base.copy()
+        for vn in scene.values:
             known = id(vn.node) in visited
             current = vn.node is node
-            sketch.node_attrs[vn.id]["label"] = value_label(
+            scene.node_attrs[vn.id]["label"] = value_label(
                 vn,
                 False,
                 decimals,
@@ -343,7 +345,7 @@ def backward_steps(
                 border_width=4 if current else 1,
                 grey=not known,
             )
-        for e in sketch.edges:
+        for e in scene.edges:
             if e.child is node and e.index >= 0:
                 e.attrs.update({"color": CURRENT, "penwidth": "2.5", "class": "current-edge"})
         name = naming.name(node) or f"({node.op or 'leaf'})"
@@ -359,8 +361,8 @@ def backward_steps(
             )
             text = f"∂{r}/∂{name} = {terms or '0'} = {fmt(grads[id(node)], decimals)}"
         caption = f"step {k + 1}/{len(order)}: {text}"
-        sketch.graph_attrs["label"] = f"<<B>{esc(caption)}</B>>"
-        frames.append(to_digraph(sketch, name=f"backward_step_{k + 1}"))
+        scene.graph_attrs["label"] = f"<<B>{esc(caption)}</B>>"
+        frames.append(to_digraph(scene, name=f"backward_step_{k + 1}"))
         captions.append(caption)
     steps = BackwardSteps(frames, captions, order)
     if out_dir is not None:
