@@ -247,3 +247,49 @@ def activation_text(activation) -> str:
         return "linear"
     symbol = ops.get(activation).symbol
     return activation if symbol == activation else f"{symbol} {activation}"
+
+
+#: The orientations every diagram accepts: left to right (the lecture's) or top to bottom.
+RANKDIRS = ("LR", "TB")
+#: ``fit="slide"``: a 16:9 slide, in inches (PowerPoint's and Keynote's widescreen page).
+SLIDE = (13.33, 7.5)
+FITS = (None, "slide", "(width, height) in inches")
+
+
+def check_rankdir(rankdir, where: str) -> str:
+    """``rankdir`` itself if it is "LR" or "TB", else ``ValueError`` listing the choices.
+
+    Example:
+        >>> check_rankdir("TB", "draw_graph")
+        'TB'
+    """
+    if not isinstance(rankdir, str) or rankdir not in RANKDIRS:
+        raise ValueError(f"{where}: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    return rankdir
+
+
+def check_fit(fit, where: str) -> tuple[float, float] | None:
+    """The page ``fit`` asks for, in inches: None (natural size), "slide" or ``(width, height)``.
+
+    Anything else is a ``ValueError`` listing the choices.
+
+    Example:
+        >>> check_fit("slide", "draw_graph"), check_fit((4, 3), "draw_graph"), check_fit(None, "x")
+        ((13.33, 7.5), (4.0, 3.0), None)
+    """
+    if fit is None:
+        return None
+    if isinstance(fit, str) and fit == "slide":
+        return SLIDE
+    if isinstance(fit, (tuple, list)) and len(fit) == 2:
+        size = []
+        for v in fit:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0.5 <= v <= 200):
+                break
+            size.append(float(v))
+        else:
+            return size[0], size[1]
+    raise ValueError(
+        f"{where}: fit must be one of None (natural size), 'slide' (16:9, 13.33 x 7.5 in) or "
+        f"(width, height) in inches from 0.5 to 200, got {fit!r}"
+    )
