@@ -31,3 +31,26 @@ def needs_chromium():
     """Headless Chromium, to run the backward stepper's page in a real browser."""
     if not any(shutil.which(p) for p in ("chromium", "chromium-browser", "google-chrome")):
         require_programs(("chromium",), "Chromium", "apt-get install chromium")
+
+
+@pytest.fixture
+def no_graphviz(tmp_path, monkeypatch):
+    """No Graphviz program at all: neither on the PATH nor graphviz-pure beside this Python."""
+    import viz._backend
+
+    monkeypatch.setenv("PATH", str(tmp_path / "no-graphviz"))
+    monkeypatch.setattr(viz._backend, "_script_dirs", lambda: [])
+
+
+@pytest.fixture
+def needs_graphviz_pure():
+    """The path of graphviz-pure's command (installed with the viz extra; skip, or fail in CI, without)."""
+    from viz._backend import find_pure
+
+    path = find_pure()
+    if path is None:
+        message = 'graphviz-pure not installed (pip install "autograd_nn[viz]")'
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}, but CI=true: CI must install the viz extra")
+        pytest.skip(message)
+    return path

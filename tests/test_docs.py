@@ -94,7 +94,7 @@ def test_the_audit_sees_the_public_api_and_nothing_private():
         "autograd_nn.lecture.worked_example",
         "viz.graph.draw_graph",
         "viz.naming.graph_naming",
-        "viz.render.render",
+        "viz.rendering.render",
         "viz.plots.plot_loss_curve",
     ):
         assert name in checked, f"{name} is not audited"

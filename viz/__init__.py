@@ -1,12 +1,14 @@
 """viz: slide-ready diagrams of computation graphs, gradient paths, networks and the backward pass.
 
 Every diagram is a ``graphviz.Digraph`` built from the engine's node record (``parents``,
-``local``, ``data``, ``grad``); building never needs Graphviz's ``dot`` program, rendering to
-SVG/PNG/PDF does (:func:`render`).  In Jupyter a diagram displays inline.
+``local``, ``data``, ``grad``); building never needs a Graphviz program, rendering to SVG/PNG/PDF
+does (:func:`render`): the system Graphviz when installed, else graphviz-pure, which the ``viz``
+extra installs (SVG and PNG on any machine; PDF needs the system Graphviz).  In Jupyter a diagram
+displays inline.
 
 The diagram modules need the ``graphviz`` Python package and the plots in :mod:`viz.plots` need
 matplotlib; both are imported only on first use (``pip install "autograd_nn[viz]"`` brings
-both), so a notebook that only plots never needs graphviz.
+both, and graphviz-pure), so a notebook that only plots never needs graphviz.
 
 Example:
     >>> from autograd_nn import Value
@@ -18,8 +20,6 @@ Example:
 """
 
 import importlib
-import sys
-import types
 
 #: Public names of the graphviz-based modules, each with the module that defines it.
 _DIAGRAM_NAMES = {
@@ -27,11 +27,13 @@ _DIAGRAM_NAMES = {
     "draw_network": "network",
     "draw_gradient_paths": "paths",
     "path_products": "paths",
-    "SUPPORTED_FORMATS": "render",
-    "GraphvizNotFoundError": "render",
-    "render": "render",
+    "SUPPORTED_FORMATS": "rendering",
+    "GraphvizError": "rendering",
+    "GraphvizNotFoundError": "rendering",
+    "render": "rendering",
     "BackwardSteps": "steps",
     "backward_steps": "steps",
+    "draw_tlu": "tlu",
 }
 
 __all__ = sorted(_DIAGRAM_NAMES)
@@ -39,46 +41,49 @@ __all__ = sorted(_DIAGRAM_NAMES)
 INSTALL_HINT = 'pip install "autograd_nn[viz]"'
 
 
-def _load_diagrams() -> None:
-    """Import every graphviz-based module and bind its public names on the package.
+class GraphvizNotFoundError(RuntimeError):
+    """No Graphviz program that can draw the diagram: neither the system's nor graphviz-pure.
 
-    All of them at once: importing a submodule binds it on the package under its own name, and
-    ``viz.render`` (the submodule) would otherwise shadow ``viz.render`` (the function).
+    Building diagrams and writing ``.dot`` files work without one; rendering to SVG or PNG needs
+    the system Graphviz or graphviz-pure, PDF needs the system Graphviz.
+
+    Example:
+        >>> issubclass(GraphvizNotFoundError, RuntimeError)
+        True
     """
+
+
+class GraphvizError(RuntimeError):
+    """A Graphviz program ran and failed (or ran out of time); ``stderr`` holds what it said.
+
+    Example:
+        >>> err = GraphvizError("dot failed", "Error: syntax error in line 1")
+        >>> err.stderr
+        'Error: syntax error in line 1'
+    """
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
+def _load_diagram_name(name: str):
+    """Import the graphviz-based module that defines ``name``; bind ``name`` on the package."""
     try:
-        names = sorted(set(_DIAGRAM_NAMES.values()))
-        modules = {m: importlib.import_module(f".{m}", __name__) for m in names}
+        module = importlib.import_module(f".{_DIAGRAM_NAMES[name]}", __name__)
     except ImportError as err:
         if getattr(err, "name", None) == "graphviz" or "graphviz" in str(err):
             raise ImportError(
-                f"viz's diagrams need the graphviz Python package (and Graphviz's dot program to render "
-                f"them): {INSTALL_HINT}, plus `apt-get install graphviz` / `brew install graphviz` / "
-                f"`conda install graphviz`"
+                f"viz's diagrams need the graphviz Python package: {INSTALL_HINT} (it brings "
+                f"graphviz-pure too, which draws them without a system Graphviz)"
             ) from err
         raise
-    for name, module in _DIAGRAM_NAMES.items():
-        globals()[name] = getattr(modules[module], name)
+    globals()[name] = value = getattr(module, name)
+    return value
 
 
 #: Submodules reachable as attributes before anything imported them (``viz.paths.PATH_COLOURS``).
-_SUBMODULES = ("graph", "naming", "network", "paths", "render", "steps", "plots")
-
-
-class _Package(types.ModuleType):
-    """The ``viz`` module object: ``viz.render`` stays the function when its submodule is imported.
-
-    Importing ``viz.render`` (the module) makes Python bind it on the package under the same
-    name as the function it defines; the function is bound instead, as ``viz.render`` always was
-    (the module stays reachable as ``sys.modules["viz.render"]``).
-    """
-
-    def __setattr__(self, name, value):
-        if name == "render" and isinstance(value, types.ModuleType) and hasattr(value, "render"):
-            value = value.render
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+_SUBMODULES = ("graph", "naming", "network", "notation", "paths", "rendering", "steps", "tlu", "plots")
 
 
 # --- viz.plots (matplotlib figures, written by the tutorials helper) --------------------------
@@ -88,8 +93,7 @@ sys.modules[__name__].__class__ = _Package
 
 def __getattr__(name: str):
     if name in _DIAGRAM_NAMES:
-        _load_diagrams()
-        return globals()[name]
+        return _load_diagram_name(name)
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     if not name.startswith("_"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphviz
 
+from ._backend import Diagram
 from ._style import EDGE_FONTSIZE, FONT
 
 #: The note written into a diagram whose layout could not be pinned.
@@ -14,41 +15,21 @@ UNPINNED_NOTE = (
 PINNED_NOTE = "positions pinned (laid out once by dot); render with neato -n2, as viz.render does"
 
 
-class PinnedDigraph(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose nodes and edges carry their positions: rendered by ``neato -n2``.
-
-    ``neato -n2`` does no layout at all; it draws the positions given in points.  ``pipe`` and
-    ``render`` (and so Jupyter's inline display and :func:`viz.render`) pass ``-n2`` unless told
-    otherwise.
-
-    Example:
-        >>> g = PinnedDigraph(engine="neato")
-        >>> g.node("a", pos="10,20!")
-        >>> isinstance(g, graphviz.Digraph), g.engine
-        (True, 'neato')
-    """
-
-    def pipe(self, *args, **kwargs):
-        """Like ``graphviz.Digraph.pipe``, with ``neato_no_op=2`` by default."""
-        if len(args) < 4:
-            kwargs.setdefault("neato_no_op", 2)
-        return super().pipe(*args, **kwargs)
-
-    def render(self, *args, **kwargs):
-        """Like ``graphviz.Digraph.render``, with ``neato_no_op=2`` by default."""
-        kwargs.setdefault("neato_no_op", 2)
-        return super().render(*args, **kwargs)
-
-
 def to_digraph(scene, name: str = "computation_graph") -> graphviz.Digraph:
     """The one place a scene becomes a ``graphviz.Digraph``.
 
     With a pinned layout every node, edge and cluster carries its position and the diagram is a
-    :class:`PinnedDigraph` (rendered by ``neato -n2``); without one (dot was
+    pinned :class:`viz._backend.Diagram` (rendered by ``neato -n2``); without one (dot was
     missing when the scene was built) it is a plain ``dot`` diagram with a note saying so.
     """
     lay = scene.layout
     graph_attrs = dict(scene.graph_attrs)
+    if lay is not None:
+        # edges first, so a label's white box hides the line it sits on, not the other way round
+        graph_attrs.setdefault("outputorder", "edgesfirst")
+    if getattr(scene, "fit", None) is not None:
+        # scaled, up or down, to the page: a slide shows the picture as large as it fits
+        graph_attrs["size"] = "{:g},{:g}!".format(*scene.fit)
     if "label" in graph_attrs:
         # A caption hangs below the picture from its left edge, so however long it is, it moves
         # nothing above it (views differ only in their captions).
@@ -61,9 +42,9 @@ def to_digraph(scene, name: str = "computation_graph") -> graphviz.Digraph:
         edge_attr={"fontname": FONT, "fontsize": str(EDGE_FONTSIZE), "arrowsize": "0.6"},
     )
     if lay is None:
-        g = graphviz.Digraph(comment=UNPINNED_NOTE if name != "layout" else None, **common)
+        g = Diagram(comment=UNPINNED_NOTE if name != "layout" else None, **common)
     else:
-        g = PinnedDigraph(comment=PINNED_NOTE, engine="neato", **common)
+        g = Diagram(comment=PINNED_NOTE, engine="neato", pinned=True, **common)
 
     def node_attrs(nid: str) -> dict:
         attrs = scene.node_attrs[nid]
@@ -83,6 +64,37 @@ def to_digraph(scene, name: str = "computation_graph") -> graphviz.Digraph:
     for nid in members.get(None, []):
         g.node(nid, **node_attrs(nid))
     for e in scene.edges:
-        attrs = e.attrs if lay is None else {**e.attrs, **lay.edges[e.id]}
+        attrs = e.attrs if lay is None else {**e.attrs, **lay.edges.get(e.id, {})}
+        if lay is not None and e.id in lay.labels and "label" in attrs:
+            attrs = dict(attrs)
+            _label_node(g, e.id, attrs.pop("label"), attrs, lay.labels[e.id])
+            attrs.pop("lp", None)
         g.edge(e.tail, e.head, **attrs)
     return g
+
+
+def _label_node(g, edge_id: str, label: str, edge_attrs: dict, at: tuple[float, float]) -> None:
+    """An edge's label as a small white-backed node pinned on the edge itself.
+
+    A Graphviz edge label floats beside its edge, where it can end up nearer another edge; on
+    the edge, with the line hidden behind it, it can only be read as that edge's.  Its id is the
+    edge's plus ``_label``, and it carries the edge's classes after ``edge-label``.
+    """
+    classes = " ".join(["edge-label", *edge_attrs.get("class", "").split()])
+    g.node(
+        f"{edge_id}_label",
+        id=f"{edge_id}_label",
+        label=label,
+        shape="box",
+        style="filled",
+        fillcolor="white",
+        color="white",
+        penwidth="0",
+        width="0",
+        height="0",
+        margin="0.02,0.01",
+        fontsize=str(EDGE_FONTSIZE),
+        fontcolor=edge_attrs.get("fontcolor", "black"),
+        pos=f"{at[0]:.2f},{at[1]:.2f}!",
+        **{"class": classes},
+    )
