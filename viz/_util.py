@@ -121,14 +121,40 @@ def factor(x: float, decimals: int = 4) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+#: Characters no label can hold as they are: C0 and C1 controls and DEL (Graphviz's XML parser
+#: rejects C0, and none of them can be seen), lone surrogates (no UTF-8 file can store one) and
+#: the two noncharacters XML forbids.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _shown(match: re.Match) -> str:
+    code = ord(match.group())
+    return repr(match.group())[1:-1] if code < 0xD800 else f"\\u{code:04x}"
+
+
+def printable(text) -> str:
+    """``text`` with every character no diagram can hold written as Python writes it in a string.
+
+    Control characters become ``\\n``, ``\\t``, ``\\x01``, ``\\x85``; a lone surrogate becomes
+    ``\\ud800``: visible on the slide, and a ``.dot`` file that Graphviz always parses.
+
+    Example:
+        >>> print(printable("a\\x01b\\nc\\ud800"))
+        a\\x01b\\nc\\ud800
+    """
+    return _UNPRINTABLE.sub(_shown, str(text))
+
+
 def esc(text) -> str:
     """Escape user text for a Graphviz HTML-like label, so <, >, & and quotes show verbatim.
 
+    Characters a label cannot hold are shown as :func:`printable` writes them.
+
     Example:
-        >>> esc('a<b & "c"')
-        'a&lt;b &amp; &quot;c&quot;'
+        >>> esc('a<b & "c"\\x1b')
+        'a&lt;b &amp; &quot;c&quot;\\\\x1b'
     """
-    return html.escape(str(text), quote=True)
+    return html.escape(printable(text), quote=True)
 
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_]+")
@@ -180,19 +206,23 @@ def op_word(op: str) -> str:
     return id_part(op) or "op"
 
 
+#: How an op node writes its operand beside a constant ("1 − ·"): a symbol no variable is named.
+OPERAND = "·"
+
+
 def op_text(node) -> str:
     """The text of an op node: the op table's symbol and, where the op keeps one, its constant.
 
     The constant stands where :attr:`autograd_nn.ops.Op.constant` says: after the symbol for
-    x − c (``"− 1"``; a power reads ``"x**2"``), before it for c − x (``"3 − x"``), as a sum's
-    constant term (``"Σ + 2"``).  An op the table does not know raises
-    :class:`~autograd_nn.ops.UnknownOpError`.
+    x − c (``"− 1"``; a power reads ``"·**2"``), before it for c − x (``"3 − ·"``), as a sum's
+    constant term (``"Σ + 2"``).  The operand is written ``·``, a letter no node is named.  An op
+    the table does not know raises :class:`~autograd_nn.ops.UnknownOpError`.
 
     Example:
         >>> from autograd_nn import Value
         >>> x = Value(2.0)
         >>> [op_text(n) for n in (x * 0.5, 3 - x, x ** 2, 2 ** x, x.sigmoid(), Value.sum([x], 1))]
-        ['× 0.5', '3 − x', 'x**2', '2**x', 'σ', 'Σ + 1']
+        ['× 0.5', '3 − ·', '·**2', '2**·', 'σ', 'Σ + 1']
     """
     op = ops.get(node.op)
     const = getattr(node, "const", None)
@@ -201,11 +231,12 @@ def op_text(node) -> str:
     c = f"{const:g}"
     if op.constant == "any":
         return f"{op.symbol} + {c}" if const >= 0 else f"{op.symbol} − {-const:g}"
-    # A power is written without spaces, as Python writes it: x**2, 2**x.
+    # A power is written without spaces, as Python writes it: ·**2, 2**·.  The operand is "·",
+    # not "x": x1, x2 are the inputs' names.
     gap = "" if op.symbol == "**" else " "
     if op.constant == "left":
-        return f"{c}{gap}{op.symbol}{gap}x"
-    return f"x{op.symbol}{c}" if gap == "" else f"{op.symbol} {c}"
+        return f"{c}{gap}{op.symbol}{gap}{OPERAND}"
+    return f"{OPERAND}{op.symbol}{c}" if gap == "" else f"{op.symbol} {c}"
 
 
 _MUL = ops.get("*")
@@ -256,6 +287,22 @@ SLIDE = (13.33, 7.5)
 FITS = (None, "slide", "(width, height) in inches")
 
 
+def check_choice(name: str, value, choices, where: str) -> str:
+    """``value`` itself if it is one of the strings ``choices``, else ``ValueError`` listing them.
+
+    Example:
+        >>> check_choice("color", "grad", ("role", "grad"), "draw_graph")
+        'grad'
+        >>> check_choice("color", "red", ("role", "grad"), "draw_graph")
+        Traceback (most recent call last):
+        ...
+        ValueError: draw_graph: color must be one of ('role', 'grad'), got 'red'
+    """
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{where}: {name} must be one of {tuple(choices)}, got {value!r}")
+    return value
+
+
 def check_rankdir(rankdir, where: str) -> str:
     """``rankdir`` itself if it is "LR" or "TB", else ``ValueError`` listing the choices.
 
@@ -263,9 +310,7 @@ def check_rankdir(rankdir, where: str) -> str:
         >>> check_rankdir("TB", "draw_graph")
         'TB'
     """
-    if not isinstance(rankdir, str) or rankdir not in RANKDIRS:
-        raise ValueError(f"{where}: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    return rankdir
+    return check_choice("rankdir", rankdir, RANKDIRS, where)
 
 
 def check_fit(fit, where: str) -> tuple[float, float] | None:

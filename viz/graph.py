@@ -10,11 +10,22 @@ import numpy as np
 from autograd_nn.graph import topological_order
 
 from ._emit import to_digraph
-from ._layout import natural_key
-from ._scene import build_scene, node_ids, parameter_rule
+from ._layout import natural_key, pin_layout
+from ._scene import EdgeItem, Scene, build_scene, lecture_notes, node_ids, view_options
 from ._style import FONT, ROLE_BORDERS, ROLE_COLOURS, grad_colour, text_on, value_label
-from ._util import DEFAULT_MAX_NODES, IdMaker, check_decimals, check_limit, check_root, esc, fmt, id_part
-from .naming import Naming, graph_naming
+from ._util import (
+    DEFAULT_MAX_NODES,
+    IdMaker,
+    check_choice,
+    check_decimals,
+    check_limit,
+    check_root,
+    esc,
+    fmt,
+    id_part,
+)
+from .naming import Naming, graph_naming, parameter_rule
+from .notation import DeltaNotation
 
 __all__ = ["COLOR_MODES", "draw_graph"]
 
@@ -32,6 +43,11 @@ def draw_graph(
     params=None,
     max_nodes: int = DEFAULT_MAX_NODES,
     collapse: bool = False,
+    rankdir: str = "LR",
+    fit=None,
+    loss: str = "ops",
+    notation: str = "grad",
+    learning_rate=None,
 ) -> graphviz.Digraph:
     """The computation graph of ``root``: values as tables, ops as small nodes, edges as derivatives.
 
@@ -53,6 +69,18 @@ def draw_graph(
     (loss) red.  Parameters are ``model.parameters()`` if ``model`` is given, else ``params``,
     else the leaves labelled ``w_...``/``b_...``.  ``color="grad"`` colours each value by the
     sign (blue +, red −) and size of its gradient instead.
+
+    On a slide: ``rankdir`` "LR" (left to right, the default) or "TB" (top to bottom);
+    ``fit="slide"`` scales the picture to a 16:9 slide (13.33 × 7.5 in) and packs it so that,
+    shown at 1920 × 1080, the lecture's XOR graph has no text under 12 px (``fit=(w, h)`` in
+    inches for another page; None, the default, keeps the natural size).  ``loss="node"`` draws
+    the error after the model's output as one node (E = ½(t − y)², its edge carrying
+    ∂E/∂y = −(t − y)); ``collapse=True`` draws each neuron as one node.  ``notation="delta"``
+    adds the lecture's δ (each neuron's sum) and Δw = μ·δ·h (each parameter, μ =
+    ``learning_rate``) to the nodes and writes the delta rule under the picture.  Each edge
+    label sits on its own edge; a neuron's parameters read top-down in operand order (w_DA,
+    w_DB, then the bias); a unit that shares its letter with the error is "unit E", the error
+    "E (error)".
 
     Node ids are stable names (the display name when unique, else name or op plus topological
     position), so the same network gives the same DOT text every run.  A graph of more than
@@ -83,8 +111,8 @@ def draw_graph(
     where = "draw_graph"
     tensor = check_root(root, where)
     decimals = check_decimals(decimals)
-    if color not in COLOR_MODES:
-        raise ValueError(f"{where}: color must be one of {COLOR_MODES}, got {color!r}")
+    view = view_options(where, rankdir, fit, loss)
+    check_choice("color", color, COLOR_MODES, where)
     if tensor and color == "grad":
         raise ValueError(
             f"{where}: color='grad' needs scalar gradients; a Tensor graph supports color='role'"
@@ -93,9 +121,10 @@ def draw_graph(
     is_param = parameter_rule(model, params)
     naming = graph_naming(topo, model, names)
     if collapse:
-        return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming)
+        return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming, view)
     check_limit(len(topo), max_nodes, where, collapsible=naming.has_groups)
-    scene = build_scene(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
+    notes = lecture_notes(notation, learning_rate, root, model, names, params, topo, naming, decimals, where)
+    scene = build_scene(root, tensor, decimals, is_param, symbols, topo, naming, notes=notes, **view)
     if color == "grad":
         # The root's gradient is the seed (1), usually far above every other: on its scale the
         # rest would all look pale, so the scale is set by the others (the root is clipped).
@@ -111,10 +140,18 @@ def draw_graph(
         scene.graph_attrs["label"] = (
             "<fill: blue = positive gradient, red = negative, deeper = larger |grad|>"
         )
+    if notes:
+        # the delta rule written out under the picture, with the engine's numbers
+        delta = DeltaNotation(root, model, names, learning_rate=learning_rate, params=params, topo=topo,
+                              naming=naming)
+        lines = [delta.caption(vn.node) for vn in scene.values if vn.note.startswith("δ")]
+        lines.append("Δw = μ·δ·h for each weight w from h (μ = learning rate" +
+                     (f" = {learning_rate:g})" if learning_rate is not None else ")"))
+        scene.graph_attrs["label"] = "<" + '<BR ALIGN="LEFT"/>'.join(map(esc, lines)) + '<BR ALIGN="LEFT"/>>'
     return to_digraph(scene)
 
 
-def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming) -> graphviz.Digraph:
+def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming, view: dict):
     """Each group (neuron) as one node showing its last value; ungrouped nodes stay as they are."""
     where = "draw_graph"
     ids = IdMaker()
@@ -122,8 +159,7 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming
     boxes: dict[str, dict] = {}
     group_box: dict[str, str] = {}
     last_of_box: dict[str, object] = {}
-    plain_ids = node_ids(topo, name=naming.name)
-    for n, plain_id in zip(topo, plain_ids):
+    for n, plain_id in zip(topo, node_ids(topo, name=naming.name)):
         group = naming.group(n)
         if group is not None:
             box = group_box.get(group)
@@ -138,12 +174,7 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming
         key_to_box[id(n)] = box
         last_of_box[box] = n
     check_limit(len(boxes), max_nodes, where + "(collapse=True)", collapsible=False)
-    g = graphviz.Digraph(
-        name="computation_graph_collapsed",
-        graph_attr={"rankdir": "LR", "fontname": FONT},
-        node_attr={"fontname": FONT, "fontsize": "12"},
-        edge_attr={"arrowsize": "0.6"},
-    )
+    node_attrs = {}
     for box, info in boxes.items():
         n = last_of_box[box]
         role = (
@@ -163,14 +194,13 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming
             rows.append(f"data {fmt(n.data, decimals)}")
             rows.append(f"grad {fmt(n.grad, decimals)}")
         cells = "".join(f"<TR><TD>{r}</TD></TR>" for r in rows)
-        g.node(
-            box,
-            id=box,
-            shape="plain",
-            label=f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+        node_attrs[box] = {
+            "id": box,
+            "shape": "plain",
+            "label": f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
             f'BGCOLOR="{ROLE_COLOURS[role]}" COLOR="{ROLE_BORDERS[role]}" STYLE="rounded">{cells}</TABLE>>',
-        )
-    seen = set()
+        }
+    edges, seen = [], set()
     depth = {box: 0 for box in boxes}
     for n in topo:
         head = key_to_box[id(n)]
@@ -180,9 +210,10 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming
                 depth[head] = max(depth[head], depth[tail] + 1)
                 if (tail, head) not in seen:
                     seen.add((tail, head))
-                    g.edge(tail, head, id=f"e_{tail}_{head}")
-    # Neurons of one column read top-down in the model's order (N0, N1, ..., N15): an invisible
-    # chain in a same-rank group fixes dot's order, which otherwise starts anywhere in the column.
+                    eid = f"e_{tail}_{head}"
+                    edges.append(EdgeItem(eid, tail, head, None, -1, {"id": eid}))
+    # Neurons of one column read top-down in the model's order (N0, N1, ..., N15), the inputs
+    # x1 above x2: the layout hands each column's places out in that order.
     rank = {name: k for k, name in enumerate(naming.group_order)}
     columns: dict[int, list[str]] = {}
     for box, info in boxes.items():
@@ -192,14 +223,13 @@ def _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming: Naming
               and not is_param(last_of_box[b]) and last_of_box[b] is not root]
     if all(naming.name(last_of_box[b]) for b in inputs):
         inputs.sort(key=lambda b: natural_key(naming.name(last_of_box[b])))
-    columns[-1] = inputs  # x1 above x2
-    for k, column in sorted(columns.items()):
-        if len(column) > 1 and k >= 0:
-            column.sort(key=lambda b: (0, rank[boxes[b]["group"]], []) if boxes[b]["group"] in rank
-                        else (1, 0, natural_key(boxes[b]["group"])))
-        if len(column) > 1:
-            with g.subgraph(name=f"order_{k + 1}") as sub:
-                sub.attr(rank="same")
-                for a, b in zip(column, column[1:]):
-                    sub.edge(a, b, style="invis", id=f"order_{a}_{b}")
-    return g
+    for column in columns.values():
+        column.sort(key=lambda b: (0, rank[boxes[b]["group"]], []) if boxes[b]["group"] in rank
+                    else (1, 0, natural_key(boxes[b]["group"])))
+    chains = [c for c in [inputs, *columns.values()] if len(c) > 1]
+    scene = Scene(
+        root, tensor, decimals, [], {}, node_attrs, dict.fromkeys(node_attrs), {}, edges,
+        {"rankdir": view["rankdir"], "fontname": FONT}, naming, orders=chains, chains=chains, fit=view["fit"],
+    )
+    scene.layout = pin_layout(scene)
+    return to_digraph(scene, name="computation_graph_collapsed")

@@ -44,9 +44,11 @@ from dataclasses import dataclass, field
 
 from autograd_nn import ops
 
-from ._util import describe, operand_partner
+from ._util import describe, is_tensor_node, operand_partner
 
-__all__ = ["ModelNames", "Naming", "NeuronNames", "default_name", "graph_naming", "model_names"]
+__all__ = [
+    "ModelNames", "Naming", "NeuronNames", "default_name", "graph_naming", "model_names", "parameter_rule",
+]
 
 _ADD = ops.get("+")
 _MUL = ops.get("*")
@@ -393,3 +395,32 @@ def _expanded_members(s, weights: set[int]) -> list:
                 members.append(parent)
                 stack.append(parent)
     return members
+
+
+def parameter_rule(model=None, params=None):
+    """Which leaves are parameters: a model's parameters, a given set, or the labelling rule.
+
+    Without either, a Tensor is a parameter when it requires a gradient and a Value when its
+    label reads like a weight (``w_...``, ``b_...``).  Returns a test ``node -> bool``.
+
+    Example:
+        >>> from autograd_nn import Value
+        >>> rule = parameter_rule()
+        >>> rule(Value(1.0, label="w_DA")), rule(Value(1.0, label="x1"))
+        (True, False)
+    """
+    if model is not None:
+        keys = {id(p) for p in model.parameters()}
+        return lambda n: id(n) in keys
+    if params is not None:
+        keys = {id(p) for p in params}
+        return lambda n: id(n) in keys
+
+    def rule(n) -> bool:
+        requires_grad = getattr(n, "requires_grad", None)
+        if isinstance(requires_grad, bool) and is_tensor_node(n):
+            return requires_grad
+        label = getattr(n, "label", "") or ""
+        return label.startswith(("w_", "b_"))
+
+    return rule

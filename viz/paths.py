@@ -9,7 +9,7 @@ import graphviz
 from autograd_nn.graph import DEFAULT_MAX_PATHS, all_paths, topological_order
 
 from ._emit import to_digraph
-from ._scene import build_scene, parameter_rule
+from ._scene import build_scene, lecture_notes, view_options
 from ._style import value_label
 from ._util import (
     DEFAULT_MAX_NODES,
@@ -21,7 +21,7 @@ from ._util import (
     factor,
     fmt,
 )
-from .naming import graph_naming
+from .naming import graph_naming, parameter_rule
 
 __all__ = ["CAPTION_PATHS", "GREY", "PATH_COLOURS", "draw_gradient_paths", "path_products"]
 
@@ -70,6 +70,11 @@ def draw_gradient_paths(
     params=None,
     max_nodes: int = DEFAULT_MAX_NODES,
     max_paths: int = DEFAULT_MAX_PATHS,
+    rankdir: str = "LR",
+    fit=None,
+    loss: str = "ops",
+    notation: str = "grad",
+    learning_rate=None,
 ) -> graphviz.Digraph:
     """The graph of :func:`viz.draw_graph` with every path from ``root`` to ``leaf`` highlighted.
 
@@ -81,7 +86,8 @@ def draw_gradient_paths(
     derivatives and, for several paths, their sum, which is d root / d leaf, i.e. ``leaf.grad``
     after ``root.backward()``.  A ``leaf`` outside the graph of ``root`` raises ``ValueError``,
     and so do more than ``max_paths`` paths (their number, counted first, can grow
-    exponentially with depth).  ``model`` and ``names`` name and group the nodes as in
+    exponentially with depth).  ``model`` and ``names`` name and group the nodes, and
+    ``rankdir``, ``fit``, ``loss``, ``notation`` and ``learning_rate`` work, as in
     :func:`viz.draw_graph`.
 
     Example:
@@ -99,6 +105,7 @@ def draw_gradient_paths(
             f"{where}: leaf must be a node of the graph (a Value or Tensor), got {describe(leaf)}"
         )
     decimals = check_decimals(decimals)
+    view = view_options(where, rankdir, fit, loss)
     topo = topological_order(root)
     naming = graph_naming(topo, model, names)
     if not any(n is leaf for n in topo):
@@ -109,7 +116,8 @@ def draw_gradient_paths(
     check_limit(len(topo), max_nodes, where, collapsible=False)
     paths = all_paths(root, leaf, max_paths, where=where)
     is_param = parameter_rule(model, params)
-    scene = build_scene(root, tensor, decimals, is_param, symbols, topo=topo, naming=naming)
+    notes = lecture_notes(notation, learning_rate, root, model, names, params, topo, naming, decimals, where)
+    scene = build_scene(root, tensor, decimals, is_param, symbols, topo, naming, notes=notes, **view)
     count = len(paths)
     products = [math.prod(n.local[i] for n, i in p) for p in paths] if not tensor else []
     total = None if tensor else math.fsum(products)
