@@ -33,7 +33,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 demo: $(VENV)/.demo-installed
-	$(BIN)/python -m viz xor --out $(OUT)
+	$(BIN)/python -m viz xor --fit slide --out $(OUT)
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks

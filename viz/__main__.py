@@ -9,7 +9,8 @@ network to XOR with SGD, and writes into DIR:
 - ``trained_network.<fmt>``: the freshly trained network
 - ``graph.<fmt>``: the full computation graph with data, grads and local derivatives
 - ``paths/path_<name>.<fmt>``: every gradient path to each parameter (w_DA ... w_GF) and input (x1, x2)
-- ``backward/step_NNN.svg`` and ``backward/backward.html``: the backward pass, step by step
+- ``backward/backward.html``: the backward pass, step by step, in the lecture's δ notation, and
+  ``backward/step_NNN.<fmt>``: each step as a file of its own, for slides
 
 Example:
     >>> from viz.__main__ import planned_files
@@ -25,11 +26,12 @@ from pathlib import Path
 
 from autograd_nn.lecture import delta_table, slide_numbers, train_xor, worked_example, xor_outputs
 
+from ._backend import check_graphviz
 from ._util import id_part
 from .graph import draw_graph
 from .network import draw_network
 from .paths import draw_gradient_paths
-from .render import SUPPORTED_FORMATS, GraphvizNotFoundError, _pipe, _write_atomic, check_graphviz
+from .rendering import SUPPORTED_FORMATS, GraphvizError, GraphvizNotFoundError, _pipe, _write_atomic
 from .steps import backward_steps
 
 __all__ = ["FORMATS", "main", "planned_files", "xor"]
@@ -58,17 +60,18 @@ def planned_files(out, fmt: str, names, n_frames: int) -> list[Path]:
     files = [out / f"network.{fmt}", out / f"trained_network.{fmt}", out / f"graph.{fmt}"]
     files += [out / "paths" / f"path_{id_part(name)}.{fmt}" for name in names]
     width = max(3, len(str(n_frames)))
-    files += [out / "backward" / f"step_{k + 1:0{width}d}.svg" for k in range(n_frames)]
+    files += [out / "backward" / f"step_{k + 1:0{width}d}.{fmt}" for k in range(n_frames)]
     files.append(out / "backward" / "backward.html")
     return files
 
 
-def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list[Path]:
+def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None, fit=None) -> list[Path]:
     """Draw the worked XOR example into ``out``; print the delta table; return the files written.
 
     The numbers are printed first; then everything is rendered in memory, so a missing Graphviz
     writes nothing (and raises after the numbers are out).  PNGs are
-    rendered at ``dpi`` pixels per inch (default 200).  Needs
+    rendered at ``dpi`` pixels per inch (default 200).  ``fit="slide"`` scales every diagram to
+    a 16:9 slide (see :func:`viz.draw_graph`).  Needs
     Graphviz's ``dot`` and ``neato`` (else :class:`~viz.GraphvizNotFoundError`).
 
     Example:
@@ -107,25 +110,29 @@ def xor(out, fmt: str = "svg", decimals: int = 4, stream=None, dpi=None) -> list
         print(f"  x = ({x[0]:g}, {x[1]:g})  y = {y:.4f}  -> {int(y > 0.5)}", file=stream)
 
     # The numbers above need nothing but Python; the diagrams below need Graphviz.
-    check_graphviz("dot")
-    check_graphviz("neato")
+    check_graphviz("dot", fmt)
+    check_graphviz("neato", fmt)
     # The lecture's names (w_DA, s_D, the clusters D, E, G) are data handed to every diagram.
     names = ex.names
     targets = list(ex.weights.items())
     targets += [(names[f"inputs.{k}"], x) for k, x in enumerate(ex.inputs)]
     diagrams = [
-        draw_network(model, names=names),
-        draw_network(trained),
-        draw_graph(root, model=model, names=names, decimals=decimals),
+        draw_network(model, names=names, fit=fit),
+        draw_network(trained, fit=fit),
+        draw_graph(root, model=model, names=names, decimals=decimals, fit=fit),
     ]
     diagrams += [
-        draw_gradient_paths(root, node, model=model, names=names, decimals=decimals) for _, node in targets
+        draw_gradient_paths(root, node, model=model, names=names, decimals=decimals, fit=fit)
+        for _, node in targets
     ]
-    steps = backward_steps(root, model=model, names=names, decimals=decimals)
+    steps = backward_steps(
+        root, model=model, names=names, decimals=decimals, fit=fit, notation="delta",
+        learning_rate=ex.learning_rate,
+    )
 
     files = planned_files(out, fmt, [name for name, _ in targets], len(steps))
     contents = [_pipe(d, fmt, dpi) for d in diagrams]
-    contents += [svg.encode("utf-8") for svg in steps.svgs()]
+    contents += steps.render_frames(fmt, dpi)
     contents.append(steps.html(title="Backward pass of the lecture's XOR example").encode("utf-8"))
     assert len(contents) == len(files)
     for folder in sorted({f.parent for f in files}):
@@ -185,10 +192,14 @@ def main(argv=None) -> int:
     p.add_argument("--format", default="svg", choices=FORMATS, help="format of the diagrams (default svg)")
     p.add_argument("--decimals", type=int, default=4, help="decimals shown for numbers (default 4)")
     p.add_argument("--dpi", type=float, default=None, help="pixels per inch of PNG files (default 200)")
+    p.add_argument(
+        "--fit", choices=["slide"], default=None,
+        help="scale every diagram to a 16:9 slide (13.33 x 7.5 in), text at least 12 px at 1920 x 1080",
+    )
     args = parser.parse_args(argv)
     try:
-        xor(args.out, args.format, args.decimals, dpi=args.dpi)
-    except (GraphvizNotFoundError, OSError, ValueError) as err:
+        xor(args.out, args.format, args.decimals, dpi=args.dpi, fit=args.fit)
+    except (GraphvizNotFoundError, GraphvizError, OSError, ValueError) as err:
         print(f"python -m viz {args.command}: {err}", file=sys.stderr)
         return 1
     return 0

@@ -1,10 +1,25 @@
-"""``backward_steps``: the backward pass as frames, one per node in the order backward visits them."""
+"""``backward_steps``: the backward pass as the lecture walks it, one step per node.
+
+The lecture goes backward a layer at a time: the error, the output unit (its δ), the updates of
+its weights, then each hidden unit with its weights, the inputs last.  Each step writes the sum
+that gives the node's gradient, ∂E/∂n = Σ over the consumers c of ∂c/∂n × ∂E/∂c (or, with
+``notation="delta"``, the lecture's δ and Δw), and highlights exactly the edges from n to those
+consumers.  The page shows one picture of the graph and switches its classes and texts from step
+to step; each step can also be written as a file of its own for slides.
+"""
 
 from __future__ import annotations
 
+import functools
+import heapq
 import html
+import importlib.resources
 import itertools
+import json
 import re
+import secrets
+import string
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import graphviz
@@ -12,55 +27,63 @@ import graphviz
 from autograd_nn.graph import topological_order
 
 from ._emit import to_digraph
-from ._scene import build_scene, parameter_rule
+from ._scene import build_scene
 from ._style import value_label
-from ._util import DEFAULT_MAX_NODES, check_decimals, check_limit, check_root, esc, factor, fmt
-from .naming import graph_naming
-from .render import GraphvizNotFoundError, _pipe, _write_atomic
+from ._util import (
+    DEFAULT_MAX_NODES,
+    check_choice,
+    check_decimals,
+    check_fit,
+    check_limit,
+    check_rankdir,
+    check_root,
+    esc,
+    factor,
+    fmt,
+    printable,
+)
+from .naming import graph_naming, model_names, parameter_rule
+from .notation import (
+    NOTATIONS,
+    DeltaNotation,
+    check_learning_rate,
+    check_notation,
+    derivative,
+    replay_backward,
+    written_name,
+)
+from .rendering import GraphvizError, GraphvizNotFoundError, _pipe, _write_atomic
 
-__all__ = ["CURRENT", "BackwardSteps", "backward_steps", "replay_backward"]
+__all__ = ["CURRENT", "FRAME_FORMATS", "NOTATIONS", "BackwardSteps", "backward_steps", "replay_backward"]
 
+#: The colour of the node being visited and of the edges its step sums over.
 CURRENT = "#ff7f0e"
-_counter = itertools.count(1)
+# The labels of those edges: the same hue, dark enough to read on white (5.5:1).
+_CURRENT_TEXT = "#b34700"
+#: The formats :meth:`BackwardSteps.write` can write each step in.
+FRAME_FORMATS = ("svg", "png", "pdf")
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+_SVG, _XLINK = f"{{{_SVG_NS}}}", f"{{{_XLINK_NS}}}"
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def replay_backward(root, topo=None, seed: float = 1.0):
-    """This pass's gradients computed from the local derivatives, without touching the graph.
-
-    Returns ``(order, grads, contributions)``: the nodes in the order backward visits them
-    (reverse topological), ``grads[id(node)]`` = d root / d node, and for each node the list of
-    ``(consumer, parent_index, local, consumer_grad)`` terms its gradient is the sum of.
-
-    Example:
-        >>> from autograd_nn import Value
-        >>> x = Value(3.0); y = x * x
-        >>> order, grads, parts = replay_backward(y)
-        >>> grads[id(x)], len(parts[id(x)])
-        (6.0, 2)
-    """
-    topo = topo if topo is not None else topological_order(root)
-    grads = {id(n): 0.0 for n in topo}
-    contributions: dict[int, list] = {id(n): [] for n in topo}
-    grads[id(root)] = float(seed)
-    order = list(reversed(topo))
-    for node in order:
-        g = grads[id(node)]
-        for i, (parent, d) in enumerate(zip(node.parents, node.local)):
-            grads[id(parent)] += d * g
-            contributions[id(parent)].append((node, i, d, g))
-    return order, grads, contributions
+@functools.cache
+def _static(name: str) -> str:
+    """A file of the stepper page shipped with the package (``viz/static``)."""
+    return importlib.resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
 
 
 class BackwardSteps:
-    """The frames of a backward pass, as ``graphviz.Digraph`` objects plus their captions.
+    """The steps of a backward pass: their order, captions and highlighted edges, on one scene.
 
-    ``frames[k]`` shows the graph when backward visits ``order[k]``: that node is outlined in
-    orange, nodes visited before it show their gradients, the rest show "?".  All frames share
-    the node ids of :func:`viz.draw_graph` and are drawn at the positions of its one pinned
-    layout (laid out once by ``dot``, rendered by ``neato -n2``), so no node moves from frame to
-    frame or from the graph to a frame, however labels change; without ``dot`` at build time
-    the frames are plain, unpinned ``dot`` diagrams.  ``write(out_dir)`` writes numbered SVG
-    files and a self-contained HTML page; in Jupyter the object shows the stepper inline.
+    ``order[k]`` is the node visited at step k (the lecture's order, see :func:`backward_steps`),
+    ``captions[k]`` the sum that gives its gradient and ``edges[k]`` the ids of the edges that sum
+    uses (from the node to its consumers; none at the root).  :meth:`html` is the stepper page
+    (one SVG, the steps as data); :meth:`frame` draws step k as a diagram of its own, at the
+    positions of :func:`viz.draw_graph`'s pinned layout, so no node moves from step to step.
+    In Jupyter the object shows the stepper inline.
 
     Example:
         >>> from autograd_nn import Value
@@ -69,219 +92,298 @@ class BackwardSteps:
         >>> steps = viz.backward_steps(y)
         >>> len(steps), steps.captions[-1]
         (2, 'step 2/2: ∂y/∂x = 3.0000 × 1.0000 + 3.0000 × 1.0000 = 6.0000')
+        >>> steps.edges
+        [[], ['e_y_0', 'e_y_1']]
     """
 
-    def __init__(self, frames, captions, order) -> None:
-        self.frames: list[graphviz.Digraph] = frames
-        self.captions: list[str] = captions
+    def __init__(self, scene, order, grads, captions, edges) -> None:
+        self.scene = scene
         self.order: list = order
-        self._svgs: list[str] | None = None
-        self._page_svgs: list[str] | None = None
+        self.grads: dict[int, float] = grads
+        self.captions: list[str] = captions
+        self.edges: list[list[str]] = edges
+        self._step_of = {id(n): k for k, n in enumerate(order)}
+        self._frames: list[graphviz.Digraph] | None = None
+        self._svg: str | None = None
 
     def __len__(self) -> int:
-        return len(self.frames)
+        return len(self.order)
 
-    def svgs(self) -> list[str]:
-        """Each frame rendered to SVG text by Graphviz, its caption below the graph (cached)."""
-        if self._svgs is None:
-            self._svgs = [_pipe(f, "svg").decode("utf-8") for f in self.frames]
-        return self._svgs
+    def _grad_text(self, node) -> str:
+        return fmt(self.grads[id(node)], self.scene.decimals)
 
-    def page_svgs(self) -> list[str]:
-        """Each frame as SVG without its caption, for the page that writes the caption above it.
+    def frame(self, k: int) -> graphviz.Digraph:
+        """Step ``k`` (from 0) as a diagram of its own, its caption below the picture.
 
-        The caption hangs below the pinned picture, so leaving it out moves no node.
+        The visited node is outlined in orange, the edges of its sum are orange (class
+        ``current-edge``), nodes visited before show their gradients, the rest
+        "?" in grey.
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> import viz
+            >>> x = Value(3.0, label="x"); y = x * 2; y.label = "y"
+            >>> "grad ?" in viz.backward_steps(y).frame(0).source
+            True
         """
-        if self._page_svgs is None:
-            bare = []
-            for f in self.frames:
-                f = f.copy()
-                f.graph_attr.pop("label", None)
-                bare.append(f)
-            self._page_svgs = [_pipe(f, "svg").decode("utf-8") for f in bare]
-        return self._page_svgs
+        if not 0 <= k < len(self):
+            raise IndexError(f"BackwardSteps.frame: step {k} of {len(self)} (steps count from 0)")
+        scene = self.scene.copy()
+        for vn in scene.values:
+            known = self._step_of[id(vn.node)] <= k
+            current = vn.node is self.order[k]
+            scene.node_attrs[vn.id]["label"] = value_label(
+                vn,
+                False,
+                scene.decimals,
+                grad_text=self._grad_text(vn.node) if known else "?",
+                border=CURRENT if current else None,
+                border_width=4 if current else 1,
+                grey=not known,
+            )
+        marked = set(self.edges[k])
+        for e in scene.edges:
+            if e.id in marked:
+                e.attrs.update(
+                    {"color": CURRENT, "fontcolor": _CURRENT_TEXT, "penwidth": "2.5", "class": "current-edge"}
+                )
+        scene.graph_attrs["label"] = f"<<B>{esc(self.captions[k])}</B>>"
+        return to_digraph(scene, name=f"backward_step_{k + 1}")
 
-    def frame_names(self) -> list[str]:
-        """The file name of each frame, as :meth:`write` writes them (numbered from 1, zero-padded).
+    @property
+    def frames(self) -> list[graphviz.Digraph]:
+        """Every step as a diagram (see :meth:`frame`), built on first use.
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> import viz
+            >>> x = Value(3.0, label="x"); y = x * 2; y.label = "y"
+            >>> len(viz.backward_steps(y).frames)
+            2
+        """
+        if self._frames is None:
+            self._frames = [self.frame(k) for k in range(len(self))]
+        return self._frames
+
+    def frame_names(self, format: str = "svg") -> list[str]:
+        """The file name of each step, as :meth:`write` writes them (numbered from 1, zero-padded).
 
         Example:
             >>> from autograd_nn import Value
             >>> import viz
             >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
-            >>> viz.backward_steps(y).frame_names()
-            ['step_001.svg', 'step_002.svg']
+            >>> viz.backward_steps(y).frame_names("pdf")
+            ['step_001.pdf', 'step_002.pdf']
         """
-        width = max(3, len(str(len(self.frames))))
-        return [f"step_{k + 1:0{width}d}.svg" for k in range(len(self.frames))]
+        width = max(3, len(str(len(self))))
+        return [f"step_{k + 1:0{width}d}.{format}" for k in range(len(self))]
 
-    def write(self, out_dir, html_name: str = "backward.html") -> list[Path]:
-        """Write ``step_001.svg``... and ``html_name`` into ``out_dir``; return the paths written.
+    def render_frames(self, format: str = "svg", dpi=None) -> list[bytes]:
+        """Every step rendered by Graphviz as ``format`` ("svg", "png" or "pdf"; PNG at ``dpi``).
 
-        Everything is rendered before the first file is written, so a missing Graphviz leaves
-        no partial set of frames behind.
+        One Graphviz run per step: for slides, not for the page (:meth:`html` draws the graph once).
         """
+        _check_frame_format(format)
+        return [_pipe(self.frame(k), format, dpi) for k in range(len(self))]
+
+    def svg(self) -> str:
+        """The page's one picture: the graph with every gradient, as Graphviz draws it (cached).
+
+        The page greys out and hides the gradients not yet known, outlines the current node and
+        highlights its edges by switching classes and texts of this picture.
+        """
+        if self._svg is None:
+            scene = self.scene.copy()
+            for vn in scene.values:
+                # every gradient written, so each box is wide enough for its number (and for "?")
+                scene.node_attrs[vn.id]["label"] = value_label(
+                    vn, False, scene.decimals, grad_text=self._grad_text(vn.node)
+                )
+            self._svg = _pipe(to_digraph(scene, name="backward_steps"), "svg").decode("utf-8")
+        return self._svg
+
+    def step_data(self) -> dict:
+        """What the page switches at each step, as JSON-ready data.
+
+        ``{"steps": [{"node": id, "grad": text, "edges": [id, ...], "caption": text}, ...]}``: per
+        step the diagram id of the node visited (outlined), its gradient as written, the ids of the
+        highlighted edges and the caption.  At step k the gradients of the nodes of steps 0..k are
+        known, the others show "?".
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> import viz
+            >>> x = Value(3.0, label="x"); y = x * 2; y.label = "y"
+            >>> step = viz.backward_steps(y).step_data()["steps"][1]
+            >>> step["node"], step["grad"], step["edges"]
+            ('x', '2.0000', ['e_y_0'])
+            >>> step["caption"]
+            'step 2/2: ∂y/∂x = 2.0000 × 1.0000 = 2.0000'
+        """
+        by_key = self.scene.by_key
+        return {
+            "steps": [
+                {"node": by_key[id(n)].id, "grad": self._grad_text(n), "edges": edges, "caption": caption}
+                for n, edges, caption in zip(self.order, self.edges, self.captions)
+            ]
+        }
+
+    def write(
+        self, out_dir, format: str | None = None, html_name: str = "backward.html", dpi=None
+    ) -> list[Path]:
+        """Write the stepper page ``html_name`` into ``out_dir`` and, with ``format``, every step.
+
+        ``format`` "svg", "png" or "pdf" also writes ``step_001.<format>``, ... (see
+        :meth:`frame_names`).  Everything is rendered before the first file is written, so a
+        missing Graphviz leaves no partial set behind.  Returns the paths written (the page last).
+        """
+        if format is not None:
+            _check_frame_format(format)
         out = Path(out_dir)
-        svgs = self.svgs()
+        frames = self.render_frames(format, dpi) if format is not None else []
         page = self.html(title="Backward pass").encode("utf-8")
         out.mkdir(parents=True, exist_ok=True)
         # The page goes last: if writing stops half-way, no page claims a complete set of frames.
-        written = []
-        for name, svg in zip(self.frame_names(), svgs):
-            written.append(_write_atomic(out / name, svg.encode("utf-8")))
+        names = self.frame_names(format) if format is not None else []
+        written = [_write_atomic(out / name, data) for name, data in zip(names, frames)]
         written.append(_write_atomic(out / html_name, page))
         return written
 
     def html(self, title: str = "Backward pass", standalone: bool = True) -> str:
-        """The stepper: every frame's SVG inlined, previous/next buttons, arrow keys, zoom to fit.
+        """The stepper: one SVG of the graph, the steps as data, previous/next, keys and zoom.
 
         Keys: arrows, Page Up/Down and space step; Home/End jump; ``+``/``-`` zoom, ``0`` or
-        ``f`` fits the frame to the window (the default, for a projector).  A standalone page
+        ``f`` fits the picture to the window (the default, for a projector).  A standalone page
         listens to keys everywhere on the page; the fragment shown inline in Jupyter
         (``standalone=False``) only while the stepper has the focus (click it), so typing in a
         notebook cell never steps it.  Keys typed into inputs and editable text are left alone.
+        The page, its script and its style are the package files ``viz/static/stepper.*``.
+
+        Example:
+            >>> from autograd_nn import Value
+            >>> import viz
+            >>> x = Value(3.0, label="x"); y = x * 2; y.label = "y"
+            >>> page = viz.backward_steps(y).html()
+            >>> page.startswith("<!DOCTYPE html>"), page.count("<svg")
+            (True, 1)
         """
-        uid = f"viz-steps-{next(_counter)}"
-        parts = []
-        for k, (svg, caption) in enumerate(zip(self.page_svgs(), self.captions)):
-            hidden = "" if k == 0 else " hidden"
-            parts.append(
-                f'<div class="frame" id="{uid}-frame-{k + 1}" data-step="{k + 1}"{hidden}>'
-                f'<p class="caption">{html.escape(caption)}</p>'
-                f'<div class="picture">{_inline_svg(svg, f"{uid}-f{k + 1}-")}</div></div>'
-            )
-        n = len(self.frames)
-        keys_on = "document" if standalone else "root"
-        body = f"""<div class="viz-steps" id="{uid}" tabindex="0">
-<style>
-#{uid} {{ font-family: Helvetica, Arial, sans-serif; outline: none; }}
-#{uid}:focus-visible {{ box-shadow: 0 0 0 2px #6c8ebf; }}
-#{uid} .controls {{ display: flex; gap: 0.5em; align-items: center; flex-wrap: wrap; margin-bottom: 0.3em; }}
-#{uid} .controls button {{ font-size: 1.25em; padding: 0.15em 0.6em; }}
-#{uid} .counter {{ font-size: 1.4em; min-width: 5em; text-align: center; }}
-#{uid} .caption {{ font-size: 1.6em; margin: 0.2em 0 0.4em; }}
-#{uid} .picture {{ overflow: auto; }}
-#{uid} .picture svg {{ display: block; }}
-</style>
-<div class="controls">
-<button type="button" class="prev" id="{uid}-prev" title="previous step (left arrow)">
-&#9664; previous</button>
-<span class="counter" id="{uid}-counter">1 / {n}</span>
-<button type="button" class="next" id="{uid}-next" title="next step (right arrow)">next &#9654;</button>
-<button type="button" class="zoom-out" id="{uid}-zoom-out" title="smaller (-)">&minus;</button>
-<button type="button" class="fit" id="{uid}-fit" title="fit to the window (f)">fit</button>
-<button type="button" class="zoom-in" id="{uid}-zoom-in" title="larger (+)">+</button>
-</div>
-{"".join(parts)}
-</div>
-<script>
-(function () {{
-  var root = document.getElementById("{uid}");
-  var frames = root.querySelectorAll(".frame");
-  var counter = document.getElementById("{uid}-counter");
-  var standalone = {"true" if standalone else "false"};
-  var current = 0;
-  var zoom = null;  // null: fit to the window; else a scale of the picture's natural size
-  function size() {{
-    var svg = frames[current].querySelector("svg");
-    if (!svg) {{ return; }}
-    var box = svg.viewBox.baseVal;
-    if (zoom === null) {{
-      var top = svg.parentNode.getBoundingClientRect().top + (standalone ? window.scrollY : 0);
-      var room = standalone ? window.innerHeight - top - 16 : Math.max(300, window.innerHeight * 0.8);
-      var scale = Math.min(root.clientWidth / box.width, Math.max(room, 100) / box.height);
-      svg.style.width = (box.width * scale) + "px";
-    }} else {{
-      svg.style.width = (box.width * zoom) + "px";
-    }}
-    svg.style.height = "auto";
-  }}
-  function show(k) {{
-    current = Math.max(0, Math.min(frames.length - 1, k));
-    for (var i = 0; i < frames.length; i++) {{ frames[i].hidden = (i !== current); }}
-    counter.textContent = (current + 1) + " / " + frames.length;
-    size();
-  }}
-  function scaleBy(f) {{
-    var svg = frames[current].querySelector("svg");
-    var now = zoom === null ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : zoom;
-    zoom = Math.max(0.1, Math.min(8, now * f));
-    size();
-  }}
-  function fit() {{ zoom = null; size(); }}
-  function click(name, f) {{ document.getElementById("{uid}-" + name).addEventListener("click", f); }}
-  click("prev", function () {{ show(current - 1); }});
-  click("next", function () {{ show(current + 1); }});
-  click("zoom-in", function () {{ scaleBy(1.25); }});
-  click("zoom-out", function () {{ scaleBy(0.8); }});
-  click("fit", fit);
-  root.addEventListener("click", function () {{ root.focus({{preventScroll: true}}); }});
-  function typing(el) {{
-    if (!el || el === root) {{ return false; }}
-    var tag = (el.tagName || "").toLowerCase();
-    return tag === "input" || tag === "textarea" || tag === "select" || el.isContentEditable;
-  }}
-  var actions = {{
-    ArrowRight: function () {{ show(current + 1); }}, ArrowDown: function () {{ show(current + 1); }},
-    PageDown: function () {{ show(current + 1); }}, " ": function () {{ show(current + 1); }},
-    ArrowLeft: function () {{ show(current - 1); }}, ArrowUp: function () {{ show(current - 1); }},
-    PageUp: function () {{ show(current - 1); }},
-    Home: function () {{ show(0); }}, End: function () {{ show(frames.length - 1); }},
-    "+": function () {{ scaleBy(1.25); }}, "=": function () {{ scaleBy(1.25); }},
-    "-": function () {{ scaleBy(0.8); }}, "0": fit, f: fit
-  }};
-  {keys_on}.addEventListener("keydown", function (ev) {{
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) {{ return; }}
-    var act = actions[ev.key];
-    if (!act) {{ return; }}
-    act();
-    ev.preventDefault();
-    ev.stopPropagation();  // inline in Jupyter: the notebook must not also act on the key
-  }});
-  window.addEventListener("resize", function () {{ if (zoom === null) {{ size(); }} }});
-  show(0);
-}})();
-</script>"""
-        if not standalone:
-            return body
-        return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 0.6em 1em; }}
-h1 {{ font-size: 1.4em; margin: 0.2em 0; }}
-.hint {{ margin: 0.2em 0 0.5em; color: #555; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(title)}</h1>
-<p class="hint">Step with the buttons, the arrow keys or space;
-+ and &minus; zoom, f fits the picture to the window.</p>
-{body}
-</body>
-</html>
-"""
+        # One stepper per standalone page; inline, several may share a notebook (even across kernels).
+        uid = "viz-steps" if standalone else f"viz-steps-{secrets.token_hex(4)}"
+        data = json.dumps(self.step_data(), ensure_ascii=False).replace("</", "<\\/")
+        page = string.Template(_static("stepper.html")).substitute(
+            title=html.escape(printable(title)),
+            uid=uid,
+            current=CURRENT,
+            current_text=_CURRENT_TEXT,
+            css=_static("stepper.css"),
+            count=len(self),
+            caption=html.escape(self.captions[0]),
+            svg=_page_svg(self.svg(), uid + "-", {vn.id for vn in self.scene.values}),
+            data=data,
+            script=_static("stepper.js"),
+            standalone="true" if standalone else "false",
+        )
+        if standalone:
+            return page
+        return page.split("<!-- stepper -->\n", 1)[1].split("<!-- /stepper -->", 1)[0]
 
     def _repr_html_(self) -> str:
         try:
             return self.html(standalone=False)
-        except GraphvizNotFoundError as err:
+        except (GraphvizNotFoundError, GraphvizError) as err:
             # A notebook cell should say what is missing rather than show a traceback.
             return f"<pre>{html.escape(str(err))}</pre>"
 
 
-_XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
-_SVG_ID = re.compile(r'(\sid=")([^"]*)"')
-_SVG_REF = re.compile(r'(\s(?:xlink:)?href="#)([^"]*)"')
+def _check_frame_format(format) -> None:
+    check_choice("format", format, FRAME_FORMATS, "BackwardSteps")
 
 
-def _inline_svg(svg: str, prefix: str) -> str:
-    """An SVG document ready to sit inside HTML: no XML prologue, ids unique to its frame."""
-    svg = _XML_PROLOGUE.sub("", svg, count=1)
-    svg = _SVG_ID.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', svg)
-    return _SVG_REF.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', svg)
+def _page_svg(svg: str, prefix: str, value_ids: set[str]) -> str:
+    """The SVG as the page inlines it: ids made unique to the page, each value's grad text marked.
+
+    The "grad" text of each value node gets the class ``grad`` and is centred in its box, so the
+    page can write "?" or the number into it.
+    """
+    root = ET.fromstring(svg.encode("utf-8"))
+    for el in root.iter():
+        if el.get("id"):
+            el.set("id", prefix + el.get("id"))
+    for g in root.iter(f"{_SVG}g"):
+        if g.get("class") != "node" or g.get("id")[len(prefix):] not in value_ids:
+            continue
+        box = next((el for el in g if el.tag in (f"{_SVG}path", f"{_SVG}polygon")), None)
+        grad = next((t for t in g.iter(f"{_SVG}text") if "".join(t.itertext()).startswith("grad ")), None)
+        if box is None or grad is None:
+            continue
+        xs = [float(v) for v in _NUMBER.findall(box.get("d") or box.get("points"))[0::2]]
+        grad.set("class", "grad")
+        grad.set("text-anchor", "middle")
+        grad.set("x", f"{(min(xs) + max(xs)) / 2:.2f}")
+    # Written back with plain names (HTML knows svg's namespace): no ns0: prefixes.
+    for el in root.iter():
+        el.tag = el.tag.rpartition("}")[2]
+        for key in [k for k in el.attrib if k.startswith(_XLINK)]:
+            el.set("xlink:" + key[len(_XLINK):], el.attrib.pop(key))
+    root.set("xmlns", _SVG_NS)
+    root.set("xmlns:xlink", _XLINK_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _lecture_order(root, topo, naming, model, names, is_param) -> list:
+    """The nodes in the lecture's backward order; always a reverse topological order.
+
+    A node is ready once all its consumers are visited; of the ready nodes the next is: the
+    error's nodes (and any node of no neuron) in the order they became ready, then the neurons
+    from the output layer back (each layer in the model's order): a neuron's own nodes, then its
+    weights and bias in the model's order; the inputs last.  Without a model there are no
+    neurons: nodes are visited as they become ready (parents in operand order), inputs last.
+    """
+    layers = model_names(model, names).layers if model is not None else []
+    rank = {}  # neuron name -> its place going backward: output layer first
+    slot = {}  # id(parameter) -> its place among its neuron's weights and bias
+    for layer in reversed(layers):
+        for neuron in layer:
+            rank.setdefault(neuron.name, len(rank))
+            for k, p in enumerate((*neuron.neuron.w, getattr(neuron.neuron, "b", None))):
+                slot.setdefault(id(p), k)
+    waiting = {id(n): 0 for n in topo}
+    for n in topo:
+        for p in n.parents:
+            waiting[id(p)] += 1
+    ready: list = []
+    counter = itertools.count()
+
+    def push(node) -> None:
+        seq = next(counter)
+        group = naming.group(node)
+        if group in rank:
+            leaf = not node.parents
+            key = (1, rank[group], int(leaf), slot.get(id(node), 0) if leaf else 0, seq)
+        else:
+            key = (2 if not node.parents and not is_param(node) else 0, 0, 0, 0, seq)
+        heapq.heappush(ready, (key, node))  # seq makes every key unique: nodes are never compared
+
+    push(root)
+    order = []
+    while ready:
+        _, node = heapq.heappop(ready)
+        order.append(node)
+        for p in node.parents:
+            waiting[id(p)] -= 1
+            if waiting[id(p)] == 0:
+                push(p)
+    return order
+
+
+def _grad_caption(node, root, parts, grads, naming, decimals: int) -> str:
+    """∂E/∂n = Σ ∂c/∂n × ∂E/∂c over the consumers c, in numbers (the root: the seed)."""
+    r = naming.name(root) or "root"
+    if node is root:
+        seed = grads[id(node)]
+        return f"{derivative(r, r)} = 1 (start)" if seed == 1.0 else f"{r}: seed {fmt(seed, decimals)}"
+    terms = " + ".join(f"{factor(d, decimals)} × {factor(g, decimals)}" for _, _, d, g in parts)
+    return f"{derivative(r, written_name(node, naming))} = {terms or '0'} = {fmt(grads[id(node)], decimals)}"
 
 
 def backward_steps(
@@ -294,24 +396,43 @@ def backward_steps(
     names=None,
     params=None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    notation: str = "grad",
+    learning_rate=None,
+    rankdir: str = "LR",
+    fit=None,
 ) -> BackwardSteps:
-    """The backward pass of ``root`` as frames, one per node in the order backward visits them.
+    """The backward pass of ``root`` as steps, one per node, in the order the lecture goes back.
+
+    Order: the error's nodes, then the output layer (the output y, its sum s, whose gradient
+    gives δ, then its weights and bias), then each hidden unit in the model's order with its
+    weights, the inputs last; always a reverse topological order (a node comes after all its
+    consumers).  Without ``model`` nodes come as they become ready, inputs last.
 
     The gradients are recomputed by replaying the backward loop on the stored local derivatives
-    (the graph is not modified, and what ``.grad`` holds does not matter).  In frame k the node
-    being visited is outlined in orange with the edges to its parents highlighted (the class
-    ``current-edge``), earlier nodes show their now final gradient, later ones "?", and the
-    caption writes the sum that gives the current gradient.  With ``out_dir`` the frames are
-    written at once (see :meth:`BackwardSteps.write`).  ``model`` and ``names`` name and group
-    the nodes as in :func:`viz.draw_graph`.
+    (the graph is not modified, and what ``.grad`` holds does not matter).  At step k the node
+    visited is outlined in orange, earlier nodes show their now final gradient, later ones "?",
+    and the caption writes the sum that gives the gradient, ∂E/∂n = Σ ∂c/∂n × ∂E/∂c over the
+    consumers c of n; exactly the edges from n to those consumers are highlighted.  With
+    ``notation="delta"`` the captions use the lecture's symbols where it has them (see
+    :class:`viz.notation.DeltaNotation`): δ_G = (t − y)·y'_G, δ_D = (w_GD·δ_G)·y'_D and
+    Δw = μ·δ·h with μ = ``learning_rate`` (None: μ stays a symbol).
+
+    ``model`` and ``names`` name and group the nodes as in :func:`viz.draw_graph`; ``rankdir``
+    ("LR" or "TB") and ``fit`` (None, "slide" or (width, height) in inches) as there.  With
+    ``out_dir`` the page is written at once (see :meth:`BackwardSteps.write`).
 
     Example:
-        >>> from autograd_nn import Value
+        >>> from autograd_nn.lecture import worked_example
         >>> import viz
-        >>> x = Value(2.0, label="x"); y = (x * 3).tanh(); y.label = "y"
-        >>> steps = viz.backward_steps(y)
-        >>> [node.label or node.op for node in steps.order]
-        ['y', '*', 'x']
+        >>> ex = worked_example()
+        >>> steps = viz.backward_steps(ex.error, model=ex.model, names=ex.names, notation="delta",
+        ...                            learning_rate=ex.learning_rate)
+        >>> steps.captions[0]
+        'step 1/20: ∂E/∂E = 1 (start)'
+        >>> steps.captions[4]
+        "step 5/20: δ_G = (t - y)·y'_G = 0.2355 × 0.1800 = 0.0424"
+        >>> steps.captions[5]
+        'step 6/20: Δw_GD = μ·δ_G·h_D = 10 × 0.0424 × 0.9002 = 0.3816'
     """
     where = "backward_steps"
     tensor = check_root(root, where)
@@ -321,50 +442,37 @@ def backward_steps(
             f"(draw it with viz.draw_graph)"
         )
     decimals = check_decimals(decimals)
+    notation = check_notation(notation, where)
+    learning_rate = check_learning_rate(learning_rate)
+    rankdir = check_rankdir(rankdir, where)
+    fit = check_fit(fit, where)
     topo = topological_order(root)
     naming = graph_naming(topo, model, names)
     check_limit(len(topo), max_nodes, where, collapsible=False)
     is_param = parameter_rule(model, params)
-    base = build_scene(root, False, decimals, is_param, symbols, topo=topo, naming=naming)
-    order, grads, contributions = replay_backward(root, topo)
-    r = naming.name(root) or "root"
-    frames, captions = [], []
-    visited: set[int] = set()
+    scene = build_scene(
+        root, False, decimals, is_param, symbols, topo=topo, naming=naming, rankdir=rankdir, fit=fit
+    )
+    replay = replay_backward(root, topo)
+    _, grads, contributions = replay
+    order = _lecture_order(root, topo, naming, model, names, is_param)
+    delta = None
+    if notation == "delta":
+        delta = DeltaNotation(
+            root, model, names, learning_rate=learning_rate, params=params, topo=topo, naming=naming,
+            replay=replay,
+        )
+    captions, edges = [], []
     for k, node in enumerate(order):
-        visited.add(id(node))
-        scene = base.copy()
-        for vn in scene.values:
-            known = id(vn.node) in visited
-            current = vn.node is node
-            scene.node_attrs[vn.id]["label"] = value_label(
-                vn,
-                False,
-                decimals,
-                grad_text=fmt(grads[id(vn.node)], decimals) if known else "?",
-                border=CURRENT if current else None,
-                border_width=4 if current else 1,
-                grey=not known,
-            )
-        for e in scene.edges:
-            if e.child is node and e.index >= 0:
-                e.attrs.update({"color": CURRENT, "penwidth": "2.5", "class": "current-edge"})
-        name = naming.name(node) or f"({node.op or 'leaf'})"
-        if node is root:
-            text = (
-                f"∂{r}/∂{r} = 1 (start)"
-                if grads[id(node)] == 1.0
-                else f"{name}: seed {fmt(grads[id(node)], decimals)}"
-            )
-        else:
-            terms = " + ".join(
-                f"{factor(d, decimals)} × {factor(g, decimals)}" for _, _, d, g in contributions[id(node)]
-            )
-            text = f"∂{r}/∂{name} = {terms or '0'} = {fmt(grads[id(node)], decimals)}"
-        caption = f"step {k + 1}/{len(order)}: {text}"
-        scene.graph_attrs["label"] = f"<<B>{esc(caption)}</B>>"
-        frames.append(to_digraph(scene, name=f"backward_step_{k + 1}"))
-        captions.append(caption)
-    steps = BackwardSteps(frames, captions, order)
+        parts = contributions[id(node)]
+        text = delta.caption(node, decimals) if delta is not None else None
+        if text is None:
+            text = _grad_caption(node, root, parts, grads, naming, decimals)
+        # names are the user's: a control character or lone surrogate is shown, never written raw
+        captions.append(printable(f"step {k + 1}/{len(order)}: {text}"))
+        # the caption sums over the edges from the node into its consumers: exactly those are lit
+        edges.append([scene.edge_key(c, i) for c, i, _, _ in parts])
+    steps = BackwardSteps(scene, order, grads, captions, edges)
     if out_dir is not None:
         steps.write(out_dir)
     return steps
