@@ -18,6 +18,7 @@ from viz.plots import (  # noqa: E402
     plot_activations,
     plot_confusion_matrix,
     plot_decision_boundary,
+    plot_gradient_descent,
     plot_loss_curve,
     plot_tlu_line,
     plot_tlu_plane,
@@ -165,6 +166,81 @@ def test_loss_curve_errors():
         plot_loss_curve({})
     with pytest.raises(TypeError, match="sequence of numbers"):
         plot_loss_curve(["a", "b"])
+
+
+# -- gradient descent -----------------------------------------------------------------------------
+
+
+def _paths(ax):
+    """{legend label: (x data, y data)} of the gradient descent paths drawn on ``ax``."""
+    return {line.get_label(): (line.get_xdata(), line.get_ydata()) for line in _by_gid(ax, "gd_path")}
+
+
+def test_gradient_descent_paths_follow_the_update_rule_with_the_engines_gradient():
+    # E(w) = w², dE/dw = 2w: each step multiplies w by 1 - 2μ; μ = 0.05 creeps, 0.4 converges, 1.05 diverges
+    ax = plot_gradient_descent(start=2.0, rates=(0.05, 0.4, 1.05), steps=12)
+    paths = _paths(ax)
+    assert list(paths) == ["μ = 0.05", "μ = 0.4", "μ = 1.05"]
+    for rate in (0.05, 0.4, 1.05):
+        w, e = paths[f"μ = {rate:g}"]
+        expected = 2.0 * (1 - 2 * rate) ** np.arange(13)
+        np.testing.assert_allclose(w, expected, rtol=1e-12)
+        np.testing.assert_allclose(e, expected**2, rtol=1e-12)
+    assert paths["μ = 0.05"][1][-1] > 0.3 and paths["μ = 0.4"][1][-1] < 1e-15  # too small, good
+    assert np.all(np.diff(np.abs(paths["μ = 1.05"][0])) > 0)  # diverging: every step overshoots further
+    (curve,) = _by_gid(ax, "gd_loss")
+    np.testing.assert_allclose(curve.get_ydata(), curve.get_xdata() ** 2)
+    lo, hi = ax.get_xlim()
+    assert lo < 0.0 < 2.0 < hi and (lo + hi) / 2 == pytest.approx(0.0, abs=1e-6)  # around the lowest point
+    assert ax.get_legend() is not None and ax.get_xlabel() == "weight $w$"
+
+
+def test_gradient_descent_in_two_dimensions_draws_contours_and_paths_in_the_weight_plane():
+    def loss(w1, w2):
+        return (w1 - 1) ** 2 + 3 * (w2 + 0.5) ** 2
+
+    ax = plot_gradient_descent(loss, start=(-1.0, 1.0), rates=[0.05, 0.15], steps=6)
+    for rate in (0.05, 0.15):
+        w1, w2 = [-1.0], [1.0]
+        for _ in range(6):  # the update written out by hand: dE/dw1 = 2 (w1 - 1), dE/dw2 = 6 (w2 + 0.5)
+            w1.append(w1[-1] - rate * 2 * (w1[-1] - 1))
+            w2.append(w2[-1] - rate * 6 * (w2[-1] + 0.5))
+        x, y = _paths(ax)[f"μ = {rate:g}"]
+        np.testing.assert_allclose(x, w1, rtol=1e-12)
+        np.testing.assert_allclose(y, w2, rtol=1e-12)
+    assert _by_gid(ax, "gd_loss") and ax.get_xlabel() == "$w_1$" and ax.get_ylabel() == "$w_2$"
+    (start,) = _by_gid(ax, "gd_start")
+    assert (start.get_xdata()[0], start.get_ydata()[0]) == (-1.0, 1.0)
+    ax = plot_gradient_descent(loss, start=(-1.0, 1.0), limits=((-2, 2), (-1, 1.5)))
+    assert ax.get_xlim() == (-2.0, 2.0) and ax.get_ylim() == (-1.0, 1.5)
+
+
+def test_gradient_descent_stops_a_path_where_it_overflows():
+    points, losses = plots.gradient_descent_path(lambda w: w**2, [2.0], 50.0, 400)
+    assert 1 < len(points) < 401 and np.all(np.isfinite(losses)) and losses[-1] > 1e100
+    ax = plot_gradient_descent(rates=(0.4, 50.0), steps=400)
+    assert len(_paths(ax)["μ = 50"][0]) == len(points)
+
+
+def test_gradient_descent_bad_input_is_named():
+    with pytest.raises(TypeError, match="loss must be a function.*str"):
+        plot_gradient_descent("w**2")
+    with pytest.raises(TypeError, match="must return a Value.*float"):
+        plot_gradient_descent(lambda w: 3.0)
+    with pytest.raises(TypeError, match="start has 2 weight"):
+        plot_gradient_descent(lambda w: w**2, start=(1.0, 2.0))
+    for start in ("a", (1.0, 2.0, 3.0), float("nan"), True):
+        with pytest.raises(ValueError, match="start must be a number"):
+            plot_gradient_descent(start=start)
+    for rates in (0, [], [0.1, -1], "fast"):
+        with pytest.raises(ValueError, match="rates must be learning rates"):
+            plot_gradient_descent(rates=rates)
+    with pytest.raises(ValueError, match="steps must be a positive int, got 0"):
+        plot_gradient_descent(steps=0)
+    with pytest.raises(ValueError, match=r"limits must be \(lo, hi\)"):
+        plot_gradient_descent(limits=(1, -1))
+    with pytest.raises(ValueError, match="overflows at the start"):
+        plot_gradient_descent(lambda w: w**2, start=1e200)
 
 
 # -- activations ----------------------------------------------------------------------------------

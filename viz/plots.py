@@ -17,16 +17,21 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
 
+from .notation import tlu_inequality
+
 __all__ = [
     "activation_and_derivative",
     "confusion_matrix",
+    "gradient_descent_path",
     "plot_activations",
     "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_gradient_descent",
     "plot_loss_curve",
     "plot_tlu_line",
     "plot_tlu_plane",
@@ -286,6 +291,202 @@ def plot_loss_curve(history, ax=None, *, logy: bool = False, xlabel: str = "epoc
     return ax
 
 
+# -- gradient descent -------------------------------------------------------------------------
+
+
+def _bowl(*ws):
+    """The default loss: E(w) = w² in 1-D, E(w1, w2) = w1² + ½ w2² in 2-D (minimum 0 at 0)."""
+    return ws[0] ** 2 if len(ws) == 1 else ws[0] ** 2 + 0.5 * ws[1] ** 2
+
+
+def _real(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v)
+
+
+def _reals(v, lengths) -> tuple[float, ...] | None:
+    """``v`` (a number or a sequence of numbers) as a tuple of floats if its length is in ``lengths``."""
+    v = (v,) if _real(v) else v
+    if isinstance(v, (str, bytes)) or not hasattr(v, "__len__") or len(v) not in lengths:
+        return None
+    return tuple(float(x) for x in v) if all(_real(x) for x in v) else None
+
+
+def _descent_args(loss, start, rates, steps):
+    """The checked arguments of :func:`plot_gradient_descent`: (loss, start, rates, steps)."""
+    where = "plot_gradient_descent"
+    given = start
+    start = _reals(start, (1, 2))
+    if start is None:
+        raise ValueError(
+            f"{where}: start must be a number (a 1-D loss E(w)) or a pair (w1, w2) (a 2-D loss E(w1, w2)), "
+            f"got {given!r}"
+        )
+    if loss is None:
+        loss = _bowl
+    elif not callable(loss):
+        raise TypeError(f"{where}: loss must be a function of the weights (Values) returning a Value, got "
+                        f"{type(loss).__name__}: {loss!r}")
+    else:
+        try:
+            inspect.signature(loss).bind(*start)
+        except TypeError:
+            raise TypeError(f"{where}: start has {len(start)} weight(s) but loss cannot take {len(start)} "
+                            f"argument(s); give a 1-D loss a number, a 2-D loss a pair") from None
+        except ValueError:
+            pass  # a builtin without a signature: its first call says what is wrong
+    given = rates
+    rates = _reals(rates, range(1, 1000))
+    if rates is None or min(rates) <= 0:
+        raise ValueError(f"{where}: rates must be learning rates μ > 0 (one or a sequence), got {given!r}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+        raise ValueError(f"{where}: steps must be a positive int, got {steps!r}")
+    return loss, start, rates, int(steps)
+
+
+def _loss_value(loss, ws):
+    from autograd_nn import Value
+
+    out = loss(*ws)
+    if not isinstance(out, Value):
+        raise TypeError(
+            f"plot_gradient_descent: loss must return a Value computed from the weights it is given (so the "
+            f"engine can differentiate it), got {type(out).__name__}: {out!r}"
+        )
+    return out
+
+
+def gradient_descent_path(loss, start, rate: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """The points w_0 = start, w_(t+1) = w_t − μ ∂E/∂w (w_t) and their losses E(w_t).
+
+    Each gradient is the engine's: the weights are Values, ``loss(*weights).backward()`` fills
+    their ``grad``.  The path stops early where it overflows (a diverging rate).
+
+    Returns:
+        ``(points, losses)``: an array of shape (k, d) and one of shape (k,), k <= steps + 1.
+
+    Example:
+        >>> points, losses = gradient_descent_path(lambda w: w ** 2, [2.0], 0.25, 3)
+        >>> points[:, 0].tolist(), losses.tolist()
+        ([2.0, 1.0, 0.5, 0.25], [4.0, 1.0, 0.25, 0.0625])
+    """
+    from autograd_nn import Value
+
+    point = [float(v) for v in start]
+    points, losses = [], []
+    for t in range(steps + 1):
+        ws = [Value(v) for v in point]
+        try:
+            e = _loss_value(loss, ws)
+        except OverflowError:
+            break
+        if not np.isfinite(e.data):
+            break
+        points.append(point)
+        losses.append(e.data)
+        if t == steps:
+            break
+        e.backward()
+        point = [w.data - rate * w.grad for w in ws]
+        if not all(np.isfinite(point)):
+            break
+    return np.array(points, dtype=float).reshape(-1, len(start)), np.array(losses, dtype=float)
+
+
+def plot_gradient_descent(loss=None, start=2.0, rates=(0.05, 0.4, 1.05), steps: int = 12, ax=None, *,
+                          limits=None, title: str | None = "gradient descent: w ← w − μ ∂E/∂w"):
+    """Gradient descent on a loss, one path per learning rate μ: too small, good, diverging.
+
+    ``loss`` maps the weights (Values) to the error E (a Value): one weight for a 1-D loss
+    E(w), drawn as its curve with each path's points on it, or two for a 2-D loss E(w1, w2),
+    drawn as contour lines with each path in the (w1, w2) plane.  ``start`` is a number (1-D)
+    or a pair (2-D); the default loss is E(w) = w² (or w1² + ½ w2²), where the default rates
+    0.05, 0.4 and 1.05 creep, converge and diverge.  Every step is
+    w ← w − μ ∂E/∂w with the engine's gradient (:func:`gradient_descent_path`); a path stops
+    where it overflows.  ``limits`` is the shown range of w, ``(lo, hi)`` in 1-D or
+    ``((lo, hi), (lo, hi))`` in 2-D; by default it is centred on the lowest point any path
+    reached and holds the start, so a diverging path leaves the picture.
+
+    Returns:
+        The matplotlib Axes: one line per rate with gid ``"gd_path"`` and label ``"μ = <rate>"``
+        (its data are the path's points), the loss with gid ``"gd_loss"`` (the curve, or the
+        contours in 2-D) and the start with gid ``"gd_start"``.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> ax = plot_gradient_descent(rates=(0.1, 0.4, 1.05), steps=5)
+        >>> [t.get_text() for t in ax.get_legend().get_texts()]
+        ['start', 'μ = 0.1', 'μ = 0.4', 'μ = 1.05']
+        >>> ax.lines[2].get_xdata()[:3].round(3).tolist()  # μ = 0.1: w ← w − 0.1 · 2w = 0.8 w
+        [2.0, 1.6, 1.28]
+    """
+    loss, start, rates, steps = _descent_args(loss, start, rates, steps)
+    paths = [gradient_descent_path(loss, start, rate, steps) for rate in rates]
+    if not len(paths[0][1]):
+        raise ValueError(f"plot_gradient_descent: the loss overflows at the start {start}")
+    dims = len(start)
+    everywhere = np.concatenate([points for points, _ in paths])
+    lowest = everywhere[np.argmin(np.concatenate([losses for _, losses in paths]))]
+    box = _descent_limits(limits, start, lowest, dims)
+    ax = _axes(ax)
+    from autograd_nn import no_grad
+
+    with no_grad():
+        if dims == 1:
+            grid = np.linspace(box[0][0], box[0][1], 200)
+            curve = [_loss_value(loss, _values([w])).data for w in grid]
+            (line,) = ax.plot(grid, curve, color="grey", linewidth=1.5, gid="gd_loss")
+            span = max(curve) - min(curve) or 1.0
+            ax.set_ylim(min(curve) - 0.08 * span, max(curve) + 0.08 * span)
+        else:
+            g1, g2 = np.meshgrid(np.linspace(*box[0], 60), np.linspace(*box[1], 60))
+            values = np.array([[_loss_value(loss, _values([a, b])).data for a, b in zip(r1, r2, strict=True)]
+                               for r1, r2 in zip(g1, g2, strict=True)])
+            contours = ax.contour(g1, g2, values, levels=12, colors="grey", linewidths=0.8)
+            contours.set_gid("gd_loss")
+    start_xy = (start[0], paths[0][1][0]) if dims == 1 else start
+    ax.plot(*start_xy, marker="*", markersize=14, color="black", linestyle="none", label="start",
+            gid="gd_start", zorder=4)
+    for i, (rate, (points, losses)) in enumerate(zip(rates, paths, strict=True)):
+        xy = (points[:, 0], losses) if dims == 1 else (points[:, 0], points[:, 1])
+        ax.plot(*xy, marker="o", markersize=4, color=_CLASS_COLOURS[i % 10], label=f"μ = {rate:g}",
+                gid="gd_path", zorder=3)
+    ax.set_xlim(*box[0])
+    if dims == 1:
+        ax.set_xlabel("weight $w$")
+        ax.set_ylabel("error $E(w)$")
+    else:
+        ax.set_ylim(*box[1])
+        ax.set_xlabel("$w_1$")
+        ax.set_ylabel("$w_2$")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize="small", loc="best")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def _values(point):
+    from autograd_nn import Value
+
+    return [Value(float(v)) for v in point]
+
+
+def _descent_limits(limits, start, lowest, dims: int):
+    """((lo, hi),) per weight: the given limits, checked, or a square around the lowest point."""
+    if limits is None:
+        half = 1.3 * max(float(np.max(np.abs(np.array(start) - lowest))), 0.5)
+        return [(float(c) - half, float(c) + half) for c in lowest]
+    pairs = [limits] if dims == 1 else limits
+    try:
+        out = [(float(lo), float(hi)) for lo, hi in pairs]
+    except (TypeError, ValueError):
+        out = []
+    if len(out) != dims or not all(np.isfinite(p).all() and p[0] < p[1] for p in out):
+        shape = "(lo, hi)" if dims == 1 else "((lo, hi), (lo, hi))"
+        raise ValueError(f"plot_gradient_descent: limits must be {shape} with lo < hi, got {limits!r}")
+    return out
+
+
 # -- activations ------------------------------------------------------------------------------
 
 _ACTIVATIONS = ("sigmoid", "tanh", "relu", "step", "linear", "abs", "exp")
@@ -398,20 +599,6 @@ def _corners(n: int) -> np.ndarray:
     return np.array([[(i >> (n - 1 - k)) & 1 for k in range(n)] for i in range(2 ** n)], dtype=float)
 
 
-def _tlu_term(w, threshold) -> str:
-    terms = []
-    for i, wi in enumerate(w):
-        if wi == 0:
-            continue
-        sign = "-" if wi < 0 else "+"
-        mag = "" if abs(wi) == 1 else f"{abs(wi):g} "
-        terms.append(f"{sign} {mag}x{i + 1}")
-    text = " ".join(terms).lstrip("+ ") or "0"
-    if text.startswith("- "):
-        text = "-" + text[2:]
-    return f"{text} ≥ {threshold:g}"
-
-
 def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-0.25, 1.25),
                   y_name: str = "y"):
     """The geometric view of a 2-input TLU: the line w1 x1 + w2 x2 = θ, the side where it fires
@@ -460,7 +647,7 @@ def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.set_title(f"TLU: {_tlu_term(w, theta)}")
+    ax.set_title(f"TLU: {tlu_inequality(w, theta)}")
     # contourf has no legend entry of its own; a patch of the same colour names the shading.
     from matplotlib.patches import Patch
 
@@ -515,7 +702,7 @@ def plot_tlu_plane(weights, threshold=None, X=None, y=None, ax=None):
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_zlabel("$x_3$")
-    ax.set_title(f"TLU: {_tlu_term(w, theta)}")
+    ax.set_title(f"TLU: {tlu_inequality(w, theta)}")
     ax.legend(loc="upper left", fontsize="small")
     return ax
 

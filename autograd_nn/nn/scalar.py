@@ -79,6 +79,12 @@ def _check_sequence(x, where: str):
         )
 
 
+def _leaves(x) -> list[Value]:
+    """The inputs as Values: a plain number becomes an (unlabelled) leaf, so a diagram of the
+    graph shows it as an input node instead of a constant folded into the weighted sum."""
+    return [v if type(v) is Value else Value(v) for v in x]
+
+
 def _check_inputs(x, expected: int, where: str) -> None:
     """A sequence of ``expected`` inputs, or an error naming the unit and both lengths."""
     _check_sequence(x, where)
@@ -116,9 +122,13 @@ class TLU(Module):
         return len(self.w)
 
     def forward(self, x) -> Value:
-        """The unit's output for inputs ``x`` (numbers or Values): a Value, 1.0 or 0.0."""
+        """The unit's output for inputs ``x`` (numbers or Values): a Value, 1.0 or 0.0.
+
+        Plain numbers become leaf Values, as in :meth:`MLP.forward`, so the graph of the output
+        has every input as a node.
+        """
         _check_inputs(x, self.nin, "TLU")
-        s = _dot(self.w, x)
+        s = _dot(self.w, _leaves(x))
         return (s - self.threshold).step()
 
     def __repr__(self) -> str:
@@ -146,7 +156,13 @@ class TLUNetwork(Module):
         self.layers = [list(layer) for layer in layers]
 
     def forward(self, x) -> list[Value]:
-        """The last layer's outputs, as a list of Values."""
+        """The last layer's outputs, as a list of Values.
+
+        Plain numbers among the inputs become leaf Values once, so every unit of the first
+        layer reads the same input node.
+        """
+        _check_sequence(x, "TLUNetwork")
+        x = _leaves(x)
         for layer in self.layers:
             x = [unit(x) for unit in layer]
         return x
@@ -489,7 +505,7 @@ class MLP(Module):
         _check_sequence(x, "MLP")
         if len(x) != self.nin:
             raise ValueError(f"MLP: layers.0 expects {self.nin} inputs, received {len(x)}")
-        x = [v if type(v) is Value else Value(v) for v in x]
+        x = _leaves(x)
         for layer in self.layers:
             x = layer._forward(x)
         return x
