@@ -37,9 +37,15 @@ def test_readme_python_blocks_run(index, capsys, tmp_path, monkeypatch):
         assert namespace["w"].grad == 0.0  # E.zero_grad() cleared the graph
     if "viz" in namespace:
         written = sorted(p.name for p in tmp_path.iterdir())
-        assert written == ["backward", "graph.svg", "network.pdf", "w_DA.png"]
+        assert written == [
+            "and.svg", "backward", "delta", "delta.svg", "graph.svg", "graph_slide.svg", "iff.svg",
+            "network.pdf", "w_DA.png",
+        ]
         assert (tmp_path / "w_DA.png").read_bytes().startswith(b"\x89PNG")
-        assert (tmp_path / "backward" / "backward.html").is_file()
+        assert sorted(p.name for p in (tmp_path / "backward").iterdir()) == ["backward.html"]
+        delta = sorted(p.name for p in (tmp_path / "delta").iterdir())
+        assert len(delta) == 21 and delta[0] == "backward.html" and delta[-1] == "step_020.pdf"
+        assert "E = ½(t − y)²" in (tmp_path / "graph_slide.svg").read_text()
 
 
 DOCS = sorted((README.parent / "docs").glob("*.md"))

@@ -53,18 +53,12 @@ def setup(*modules: str, optional: dict[str, str] | None = None) -> str:
 
 
 SHOW = '''\
-import shutil
-
 from IPython.display import display
 
 
 def show(diagram):
-    """Display a Graphviz diagram inline, or say how to get Graphviz when `dot` is missing."""
-    if shutil.which("dot"):
-        display(diagram)
-    else:
-        print(f"(Graphviz's dot is not installed, so the diagram ({len(diagram.source)} characters of DOT) "
-              "is not drawn: apt-get install graphviz / brew install graphviz / conda install graphviz)")'''
+    """Display a diagram inline (with no Graphviz program at all, it says what to install)."""
+    display(diagram)'''
 
 
 def md(text: str) -> tuple[str, str]:
