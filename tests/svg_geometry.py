@@ -116,12 +116,15 @@ def _points(el: ET.Element) -> list[tuple[float, float]]:
     return []
 
 
-def node_boxes(root: ET.Element) -> dict[str, Box]:
-    """The box of each node's drawn shapes (not its texts), by the node group's id."""
+def node_boxes(root: ET.Element, labels: bool = True) -> dict[str, Box]:
+    """The box of each node's drawn shapes (not its texts), by the node group's id.
+
+    ``labels=False`` leaves out the edge labels, which pinned diagrams draw as nodes.
+    """
     scale, tx, ty = _transform(root)
     out = {}
     for g, classes in _groups(root):
-        if classes[0] != "node":
+        if classes[0] != "node" or (not labels and "edge-label" in classes):
             continue
         pts = [p for el in g.iter() if el is not g for p in _points(el)]
         if not pts:
@@ -130,6 +133,12 @@ def node_boxes(root: ET.Element) -> dict[str, Box]:
         ys = [(y + ty) * scale for _, y in pts]
         out[g.get("id", "")] = Box(min(xs), min(ys), max(xs), max(ys))
     return out
+
+
+def node_centres(root) -> dict[str, tuple[float, float]]:
+    """The centre of each node of the graph (edge labels left out), from SVG text or a parsed SVG."""
+    root = parse(root) if isinstance(root, (bytes, str)) else root
+    return {name: box.centre for name, box in node_boxes(root, labels=False).items()}
 
 
 def path_points(d: str, per_segment: int = 12) -> list[tuple[float, float]]:

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from svg_geometry import node_centres
 
 import viz
 from autograd_nn import Value
@@ -59,26 +60,6 @@ def lecture_graph():
 
 def svg_texts(svg: bytes) -> list[str]:
     return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
-
-
-def node_centres(svg: bytes) -> dict[str, tuple[float, float]]:
-    """Each node's centre: the middle of its outline's bounding box, in the SVG's units."""
-    centres = {}
-    for g in ET.fromstring(svg).iter(f"{SVG}g"):
-        if g.get("class") != "node":
-            continue
-        for el in g:
-            numbers = el.get("points") or el.get("d")
-            if el.tag == f"{SVG}ellipse":
-                centres[g.get("id")] = (float(el.get("cx")), float(el.get("cy")))
-            elif numbers:
-                values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", numbers)]
-                xs, ys = values[0::2], values[1::2]
-                centres[g.get("id")] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
-            else:
-                continue
-            break
-    return centres
 
 
 def ids_of(svg: bytes, cls: str) -> list[str]:

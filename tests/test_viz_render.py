@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from svg_geometry import node_centres
 
 import viz
 from autograd_nn import Value
@@ -247,26 +248,6 @@ def test_cli_rejects_unknown_format(tmp_path, capsys):
 
 
 # -- one layout for every view ----------------------------------------------------------------------
-
-
-def node_centres(svg: ET.Element) -> dict[str, tuple[float, float]]:
-    """Where each node's outline is centred on the page, in points from the SVG's top-left corner."""
-    graph = svg.find(f"{SVG}g")
-    tx, ty = map(float, re.search(r"translate\(([-\d.]+) ([-\d.]+)\)", graph.get("transform")).groups())
-    centres = {}
-    for g in groups(svg, "node"):
-        for el in g:
-            if el.tag == f"{SVG}ellipse":
-                x, y = float(el.get("cx")), float(el.get("cy"))
-            elif el.tag in (f"{SVG}polygon", f"{SVG}path"):
-                numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", el.get("points") or el.get("d"))]
-                xs, ys = numbers[0::2], numbers[1::2]
-                x, y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-            else:
-                continue
-            centres[g.get("id")] = (x + tx, y + ty)
-            break
-    return centres
 
 
 def test_nodes_do_not_move_between_graph_paths_and_backward_frames(needs_dot):

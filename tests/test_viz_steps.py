@@ -25,7 +25,7 @@ from autograd_nn.graph import topological_order
 from autograd_nn.lecture import delta_rule, worked_example
 from autograd_nn.nn import MLP
 from viz.naming import graph_naming
-from viz.notation import DeltaNotation, delta_labels, derivative, parenthesize
+from viz.notation import DeltaNotation, derivative, parenthesize
 
 SVG = "{http://www.w3.org/2000/svg}"
 XOR_ORDER = [
@@ -373,13 +373,14 @@ def test_delta_captions_write_the_lectures_formulas():
 
 def test_delta_labels_for_the_value_nodes():
     ex = worked_example()
-    labels = delta_labels(ex.error, ex.model, ex.names, learning_rate=10.0)
+    labels = DeltaNotation(ex.error, ex.model, ex.names, learning_rate=10.0).labels()
     expected = {id(y.parents[0]): f"δ_{u} = {d}" for y, u, d in
                 [(ex.hidden[0], "D", "0.0171"), (ex.hidden[1], "E", "-0.0308"), (ex.output, "G", "0.0424")]}
     updates = ex.updates()
     expected.update({id(p): f"Δ{n} = {updates[n]:.4f}" for n, p in ex.weights.items()})
     assert labels == expected
-    assert delta_labels(ex.error, ex.model, ex.names)[id(ex.weights["w_EA"])] == "Δw_EA = μ × (-0.0308)"
+    symbolic = DeltaNotation(ex.error, ex.model, ex.names).labels()
+    assert symbolic[id(ex.weights["w_EA"])] == "Δw_EA = μ × (-0.0308)"
 
 
 # -- a large stepper: linear in the graph's size ------------------------------------------------------

@@ -29,7 +29,7 @@ from ._util import (
     operand_partner,
 )
 from .naming import Naming
-from .notation import check_learning_rate, check_notation, delta_labels, derivative
+from .notation import DeltaNotation, check_learning_rate, check_notation, derivative
 
 
 @dataclass
@@ -146,7 +146,7 @@ def build_scene(
     layer, and groups it does not list are sorted naturally (N2 before N10).  With ``pin`` the
     scene is laid out at once (if Graphviz's dot is installed).  ``rankdir``, ``fit`` and
     ``loss`` are :func:`viz.draw_graph`'s (checked by :func:`view_options`); ``notes`` maps
-    ``id(node)`` to a last row for its value node (see :func:`lecture_notes`).
+    ``id(node)`` to a last row for its value node (:meth:`viz.notation.DeltaNotation.labels`).
     """
     topo = topo if topo is not None else topological_order(root)
     naming = naming if naming is not None else Naming()
@@ -348,8 +348,11 @@ def view_options(where: str, rankdir="LR", fit=None, loss="ops") -> dict:
     return {"rankdir": check_rankdir(rankdir, where), "fit": check_fit(fit, where), "loss": loss}
 
 
-def lecture_notes(notation, learning_rate, root, model, names, params, topo, naming, decimals, where):
-    """The δ and Δw rows of the value nodes for ``notation="delta"`` (None for "grad").
+def delta_notation(notation, learning_rate, where, root, model, names, params, topo, naming, replay=None):
+    """The :class:`~viz.notation.DeltaNotation` a view writes with for ``notation="delta"``, else None.
+
+    Checks ``notation`` and ``learning_rate``; the lecture's δ belong to a model's neurons, so
+    "delta" without ``model`` is a ``ValueError``.
 
     Example:
         >>> from autograd_nn.lecture import worked_example
@@ -357,17 +360,18 @@ def lecture_notes(notation, learning_rate, root, model, names, params, topo, nam
         >>> from viz.naming import graph_naming
         >>> ex = worked_example(); topo = topological_order(ex.error)
         >>> naming = graph_naming(topo, ex.model, ex.names)
-        >>> notes = lecture_notes("delta", 10, ex.error, ex.model, ex.names, None, topo, naming, 4, "x")
-        >>> notes[id(ex.output.parents[0])], notes[id(ex.weights["w_GD"])]
-        ('δ_G = 0.0424', 'Δw_GD = 0.3816')
+        >>> delta = delta_notation("delta", 10, "x", ex.error, ex.model, ex.names, None, topo, naming)
+        >>> delta.labels()[id(ex.weights["w_GD"])]
+        'Δw_GD = 0.3816'
     """
+    learning_rate = check_learning_rate(learning_rate)
     if check_notation(notation, where) == "grad":
         return None
     if model is None:
         raise ValueError(f"{where}: notation='delta' writes each neuron's δ: pass the model (model=...)")
-    return delta_labels(
-        root, model, names, learning_rate=check_learning_rate(learning_rate), decimals=decimals,
-        params=params, topo=topo, naming=naming,
+    return DeltaNotation(
+        root, model, names, learning_rate=learning_rate, params=params, topo=topo, naming=naming,
+        replay=replay,
     )
 
 

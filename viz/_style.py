@@ -45,13 +45,9 @@ def op_attrs(node, op_id: str) -> dict:
     }
 
 
-def value_attrs(vn, tensor: bool, decimals: int, grad_text=None, fill=None, **extra) -> dict:
-    attrs = {
-        "id": vn.id,
-        "shape": "plain",
-        "label": value_label(vn, tensor, decimals, grad_text=grad_text, fill=fill, **extra),
-    }
-    return attrs
+def value_attrs(vn, tensor: bool, decimals: int) -> dict:
+    """The attributes of a value node as the plain graph draws it (views restyle its label)."""
+    return {"id": vn.id, "shape": "plain", "label": value_label(vn, tensor, decimals)}
 
 
 def value_label(

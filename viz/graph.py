@@ -11,7 +11,7 @@ from autograd_nn.graph import topological_order
 
 from ._emit import to_digraph
 from ._layout import natural_key, pin_layout
-from ._scene import EdgeItem, Scene, build_scene, lecture_notes, node_ids, view_options
+from ._scene import EdgeItem, Scene, build_scene, delta_notation, node_ids, view_options
 from ._style import FONT, ROLE_BORDERS, ROLE_COLOURS, grad_colour, text_on, value_label
 from ._util import (
     DEFAULT_MAX_NODES,
@@ -25,7 +25,6 @@ from ._util import (
     id_part,
 )
 from .naming import Naming, graph_naming, parameter_rule
-from .notation import DeltaNotation
 
 __all__ = ["COLOR_MODES", "draw_graph"]
 
@@ -123,7 +122,8 @@ def draw_graph(
     if collapse:
         return _collapsed(root, topo, tensor, decimals, is_param, max_nodes, naming, view)
     check_limit(len(topo), max_nodes, where, collapsible=naming.has_groups)
-    notes = lecture_notes(notation, learning_rate, root, model, names, params, topo, naming, decimals, where)
+    delta = delta_notation(notation, learning_rate, where, root, model, names, params, topo, naming)
+    notes = delta.labels(decimals) if delta is not None else None
     scene = build_scene(root, tensor, decimals, is_param, symbols, topo, naming, notes=notes, **view)
     if color == "grad":
         # The root's gradient is the seed (1), usually far above every other: on its scale the
@@ -140,13 +140,11 @@ def draw_graph(
         scene.graph_attrs["label"] = (
             "<fill: blue = positive gradient, red = negative, deeper = larger |grad|>"
         )
-    if notes:
+    if delta is not None:
         # the delta rule written out under the picture, with the engine's numbers
-        delta = DeltaNotation(root, model, names, learning_rate=learning_rate, params=params, topo=topo,
-                              naming=naming)
         lines = [delta.caption(vn.node) for vn in scene.values if vn.note.startswith("δ")]
         lines.append("Δw = μ·δ·h for each weight w from h (μ = learning rate" +
-                     (f" = {learning_rate:g})" if learning_rate is not None else ")"))
+                     (f" = {delta.learning_rate:g})" if delta.learning_rate is not None else ")"))
         scene.graph_attrs["label"] = "<" + '<BR ALIGN="LEFT"/>'.join(map(esc, lines)) + '<BR ALIGN="LEFT"/>>'
     return to_digraph(scene)
 

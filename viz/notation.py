@@ -34,7 +34,7 @@ from ._util import check_choice, factor, fmt, op_text, operand_partner
 from .naming import Naming, graph_naming, model_names, parameter_rule
 
 __all__ = [
-    "NOTATIONS", "DeltaNotation", "check_learning_rate", "check_notation", "delta_labels", "derivative",
+    "NOTATIONS", "DeltaNotation", "check_learning_rate", "check_notation", "derivative",
     "parenthesize", "replay_backward", "tlu_inequality", "written_name",
 ]
 
@@ -378,27 +378,6 @@ class DeltaNotation:
         if not math.isclose(-self.grads[id(y)], float(c.data), rel_tol=1e-9, abs_tol=1e-12):
             return None
         return self.naming.name(c) or "t − y"
-
-
-def delta_labels(
-    root, model=None, names=None, *, learning_rate=None, decimals: int = 4, params=None, topo=None,
-    naming=None,
-) -> dict[int, str]:
-    """``{id(node): text}``: the δ of each neuron's sum and the Δw of each parameter, for value nodes.
-
-    See :class:`DeltaNotation` (``topo`` and ``naming`` save recomputing what a diagram has).
-
-    Example:
-        >>> from autograd_nn.lecture import worked_example
-        >>> ex = worked_example()
-        >>> labels = delta_labels(ex.error, ex.model, ex.names, learning_rate=10)
-        >>> labels[id(ex.hidden[1].parents[0])], labels[id(ex.weights["w_EA"])]
-        ('δ_E = -0.0308', 'Δw_EA = -0.3081')
-    """
-    notation = DeltaNotation(
-        root, model, names, learning_rate=learning_rate, params=params, topo=topo, naming=naming
-    )
-    return notation.labels(decimals)
 
 
 def tlu_inequality(w, threshold, names=None) -> str:

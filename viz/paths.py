@@ -9,7 +9,7 @@ import graphviz
 from autograd_nn.graph import DEFAULT_MAX_PATHS, all_paths, topological_order
 
 from ._emit import to_digraph
-from ._scene import build_scene, lecture_notes, view_options
+from ._scene import build_scene, delta_notation, view_options
 from ._style import value_label
 from ._util import (
     DEFAULT_MAX_NODES,
@@ -116,7 +116,8 @@ def draw_gradient_paths(
     check_limit(len(topo), max_nodes, where, collapsible=False)
     paths = all_paths(root, leaf, max_paths, where=where)
     is_param = parameter_rule(model, params)
-    notes = lecture_notes(notation, learning_rate, root, model, names, params, topo, naming, decimals, where)
+    delta = delta_notation(notation, learning_rate, where, root, model, names, params, topo, naming)
+    notes = delta.labels(decimals) if delta is not None else None
     scene = build_scene(root, tensor, decimals, is_param, symbols, topo, naming, notes=notes, **view)
     count = len(paths)
     products = [math.prod(n.local[i] for n, i in p) for p in paths] if not tensor else []

@@ -27,7 +27,7 @@ import graphviz
 from autograd_nn.graph import topological_order
 
 from ._emit import to_digraph
-from ._scene import build_scene
+from ._scene import build_scene, delta_notation
 from ._style import value_label
 from ._util import (
     DEFAULT_MAX_NODES,
@@ -45,9 +45,6 @@ from ._util import (
 from .naming import graph_naming, model_names, parameter_rule
 from .notation import (
     NOTATIONS,
-    DeltaNotation,
-    check_learning_rate,
-    check_notation,
     derivative,
     replay_backward,
     written_name,
@@ -442,8 +439,6 @@ def backward_steps(
             f"(draw it with viz.draw_graph)"
         )
     decimals = check_decimals(decimals)
-    notation = check_notation(notation, where)
-    learning_rate = check_learning_rate(learning_rate)
     rankdir = check_rankdir(rankdir, where)
     fit = check_fit(fit, where)
     topo = topological_order(root)
@@ -456,12 +451,7 @@ def backward_steps(
     replay = replay_backward(root, topo)
     _, grads, contributions = replay
     order = _lecture_order(root, topo, naming, model, names, is_param)
-    delta = None
-    if notation == "delta":
-        delta = DeltaNotation(
-            root, model, names, learning_rate=learning_rate, params=params, topo=topo, naming=naming,
-            replay=replay,
-        )
+    delta = delta_notation(notation, learning_rate, where, root, model, names, params, topo, naming, replay)
     captions, edges = [], []
     for k, node in enumerate(order):
         parts = contributions[id(node)]
