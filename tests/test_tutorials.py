@@ -19,7 +19,7 @@ EXPECTED = [
     "09-why-gpus",
 ]
 PER_NOTEBOOK_TIMEOUT = 180  # seconds for one cell; each notebook runs in well under a minute
-# The optional extras a notebook may need; its first cell lists the ones it does (``needed = (...)``).
+# The optional extras a notebook may need; its first cell lists the ones it does (``require(...)``).
 EXTRAS = ("matplotlib", "graphviz")
 
 
@@ -29,10 +29,11 @@ def _code(path):
 
 
 def needed_extras(path) -> tuple[str, ...]:
-    """The extras a notebook's first code cell checks for."""
-    match = re.search(r"^needed = (\(.*\))$", _code(path)[0], re.MULTILINE)
-    assert match, f"{path.name}: the first code cell has no `needed = (...)` line"
-    return tuple(ast.literal_eval(match.group(1)))
+    """The extras a notebook's first code cell requires: the arguments of its ``require(...)``."""
+    calls = [node for node in ast.walk(ast.parse(_code(path)[0]))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require"]
+    assert len(calls) == 1, f"{path.name}: the first code cell does not call require(...) once"
+    return tuple(ast.literal_eval(arg) for arg in calls[0].args)
 
 
 def _blocking(tmp_path, monkeypatch, *modules):
@@ -59,7 +60,61 @@ def test_notebook_is_committed_clean(path):
             assert cell["outputs"] == [], f"{path.name} cell {i} has outputs: clear them before committing"
             assert cell["execution_count"] is None, f"{path.name} cell {i} has an execution count"
     first = nb["cells"][0] if nb["cells"][0]["cell_type"] == "code" else nb["cells"][1]
-    assert "autograd_nn[tutorials]" in "".join(first["source"]), "the first code cell checks the extras"
+    assert "".join(first["source"]).startswith("from extras import require\n"), \
+        "the first code cell checks the extras"
+
+
+def test_every_notebook_is_generated_from_its_plain_source():
+    pytest.importorskip("jupytext")
+    from tutorials import sync
+
+    assert [p.stem for p in sync.sources()] == EXPECTED
+    assert sync.disagreements() == []
+
+
+def test_a_pair_that_disagrees_is_reported(tmp_path, monkeypatch):
+    """Edit a source without regenerating, delete a notebook, leave a notebook without a source:
+    the check names each, and ``sync`` puts the first two right."""
+    pytest.importorskip("jupytext")
+    from tutorials import sync
+
+    for name in ("01-threshold-logic-units", "02-networks-of-tlus"):
+        for suffix in (".py", ".ipynb"):
+            (tmp_path / f"{name}{suffix}").write_bytes((TUTORIALS / f"{name}{suffix}").read_bytes())
+    monkeypatch.setattr(sync, "HERE", tmp_path)
+    assert sync.disagreements() == []
+    source = tmp_path / "01-threshold-logic-units.py"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# %%\nprint('a new cell')\n", encoding="utf-8")
+    (tmp_path / "02-networks-of-tlus.ipynb").unlink()
+    (tmp_path / "99-orphan.ipynb").write_text("{}", encoding="utf-8")
+    assert sync.main(["--check"]) == 1
+    assert sync.disagreements() == [
+        "01-threshold-logic-units.ipynb differs from 01-threshold-logic-units.py: "
+        "run python -m tutorials.sync",
+        "02-networks-of-tlus.ipynb is missing: run python -m tutorials.sync",
+        "99-orphan.ipynb has no plain source 99-orphan.py",
+    ]
+    before = json.loads((TUTORIALS / "01-threshold-logic-units.ipynb").read_text(encoding="utf-8"))
+    assert sync.main([]) == 0
+    after = json.loads((tmp_path / "01-threshold-logic-units.ipynb").read_text(encoding="utf-8"))
+    # The new cell is appended; every other cell keeps its id.
+    assert [c["id"] for c in after["cells"][:-1]] == [c["id"] for c in before["cells"]]
+    assert "".join(after["cells"][-1]["source"]) == "print('a new cell')"
+    assert sync.disagreements() == ["99-orphan.ipynb has no plain source 99-orphan.py"]
+
+
+def test_the_extras_helper_stops_with_one_message(monkeypatch):
+    import doctest
+
+    monkeypatch.syspath_prepend(str(TUTORIALS))
+    import extras
+
+    assert doctest.testmod(extras).failed == 0
+    monkeypatch.setitem(sys.modules, "graphviz", None)        # as the notebook tests block an extra
+    with pytest.raises(extras.MissingExtraError) as caught:
+        extras.require("math", "graphviz")
+    assert str(caught.value) == ('This notebook needs graphviz. Install the tutorials extra:  '
+                                 'pip install "autograd_nn[tutorials]"')
 
 
 @pytest.fixture(scope="module")
