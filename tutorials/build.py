@@ -9,6 +9,11 @@ The committed notebooks stay clean (no outputs); the executed copies go to the b
 (``NN-name.html``, ``NN-name.ipynb`` and an ``index.html``).  A notebook that raises stops
 there, is still written (so its error can be read in the HTML), and makes the command exit 1.
 
+The pages work offline and with a screen reader: equations are MathML, progress bars static HTML,
+and each image carries the alt text from its code cell's ``alt`` metadata (a string, or a list
+with one entry per image).  A page that would load anything from the network, or an image without
+alt text, is reported and makes the command exit 1 too (see ``check_page``).
+
 The kernel is this Python (``sys.executable``): when the ``python3`` kernelspec found by
 Jupyter points elsewhere (a fresh CI machine, a system Jupyter), a private kernelspec for this
 interpreter is written into a temporary folder that is put on ``JUPYTER_PATH``.
@@ -17,7 +22,6 @@ interpreter is written into a temporary folder that is put on ``JUPYTER_PATH``.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import shutil
@@ -25,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from .pages import Page, check_page, index_page, title_of, to_html
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_TIMEOUT = 180  # seconds per notebook; every notebook runs in well under a minute
@@ -125,33 +131,16 @@ def execute(path: Path, timeout: int = DEFAULT_TIMEOUT, kernel_name: str | None 
     return nb, error, time.perf_counter() - start
 
 
-def _write_html(nb, target: Path) -> None:
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    target.write_text(body, encoding="utf-8")
-
-
-def _index(rows: list[tuple[str, str, float]]) -> str:
-    items = "\n".join(
-        f'<li><a href="{html.escape(name)}.html">{html.escape(name)}</a> '
-        f"({status}, {seconds:.1f} s)</li>"
-        for name, status, seconds in rows
-    )
-    return (
-        "<!doctype html><meta charset='utf-8'><title>autograd_nn tutorials</title>"
-        f"<h1>autograd_nn tutorials</h1><ol>\n{items}\n</ol>\n"
-    )
-
-
 def main(argv=None) -> int:
-    """Command-line entry point; returns the exit status (1 if any notebook failed)."""
+    """Command-line entry point; returns the exit status (1 if any notebook failed or any page has a
+    problem that check_page or label_images reports, 2 for a usage error)."""
     parser = argparse.ArgumentParser(prog="python -m tutorials.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--html", metavar="DIR", help="write executed .html and .ipynb copies here")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per notebook")
     parser.add_argument("select", nargs="*", help="notebook name prefixes, e.g. 05 (default: all)")
     args = parser.parse_args(argv)
-    for module in ("nbformat", "nbclient", "ipykernel") + (("nbconvert",) if args.html else ()):
+    html_needs = ("nbconvert", "latex2mathml") if args.html else ()
+    for module in ("nbformat", "nbclient", "ipykernel", *html_needs):
         try:
             __import__(module)
         except ImportError:
@@ -170,14 +159,15 @@ def main(argv=None) -> int:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-partial-", dir=out.parent))
     kernel = kernel_for_this_python()
     checkout_on_path()
-    rows = []
-    failed = 0
+    pages: list[Page] = []
+    failed = flawed = 0
     try:
         for path in paths:
             nb, error, seconds = execute(path, args.timeout, kernel)
             status = "ok" if error is None else "FAILED"
             failed += error is not None
-            rows.append((path.stem, status, seconds))
+            lecture = list(nb.metadata.get("lecture", []))
+            pages.append(Page(path.stem, title_of(nb, path.stem), status, seconds, lecture))
             print(f"{status:6} {seconds:6.1f} s  {path.name}", flush=True)
             if error is not None:
                 print(str(error)[-3000:], file=sys.stderr)
@@ -185,9 +175,16 @@ def main(argv=None) -> int:
                 import nbformat
 
                 nbformat.write(nb, staging / path.name)
-                _write_html(nb, staging / f"{path.stem}.html")
+                page, problems = to_html(nb, path.stem)
+                (staging / f"{path.stem}.html").write_text(page, encoding="utf-8")
+                for problem in problems:
+                    print(problem, file=sys.stderr)
+                flawed += bool(problems)
         if staging is not None:
-            (staging / "index.html").write_text(_index(rows), encoding="utf-8")
+            index = index_page(pages)
+            for problem in check_page(index):
+                print(f"index.html {problem}", file=sys.stderr)
+            (staging / "index.html").write_text(index, encoding="utf-8")
             if out.exists() and args.select:
                 # A partial build updates the existing folder, notebook by notebook.
                 for f in staging.iterdir():
@@ -202,7 +199,9 @@ def main(argv=None) -> int:
         if staging is not None and staging.exists():
             shutil.rmtree(staging)
     print(f"{len(paths) - failed}/{len(paths)} notebooks ran without error")
-    return 1 if failed else 0
+    if flawed:
+        print(f"{flawed} page(s) would not work offline or lack alt text: see above", file=sys.stderr)
+    return 1 if failed or flawed else 0
 
 
 if __name__ == "__main__":
