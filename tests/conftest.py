@@ -54,3 +54,18 @@ def needs_graphviz_pure():
             pytest.fail(f"{message}, but CI=true: CI must install the viz extra")
         pytest.skip(message)
     return path
+
+
+# Each tutorial notebook's run time, filled by test_tutorials.py: all of them together must run in
+# under 60 s on 2 cores, a budget reported at the end of the run rather than a timed test.
+NOTEBOOK_SECONDS: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if NOTEBOOK_SECONDS:
+        total = sum(NOTEBOOK_SECONDS.values())
+        slowest = sorted(NOTEBOOK_SECONDS.items(), key=lambda item: -item[1])[:3]
+        terminalreporter.write_line(
+            f"{len(NOTEBOOK_SECONDS)} tutorial notebooks ran in {total:.1f} s together "
+            f"(slowest: {', '.join(f'{name} {s:.1f} s' for name, s in slowest)})"
+        )

@@ -11,8 +11,9 @@
 #
 # The worked example made one update. Training repeats it: run the examples forward, measure the error,
 # let `backward()` compute every $dE/dw$, and move each weight a step against its gradient,
-# $w \leftarrow w - \mu\,\frac{dE}{dw}$ (gradient descent). Here a freshly initialised 2-2-1 sigmoid
-# network learns XOR from its four examples.
+# $w \leftarrow w - \mu\,\frac{dE}{dw}$ (gradient descent). First the rule on an error of one weight, to
+# see what the learning rate $\mu$ does; then a freshly initialised 2-2-1 sigmoid network learns XOR from
+# its four examples.
 
 # %%
 from extras import require
@@ -31,7 +32,61 @@ from autograd_nn.data import XOR
 from autograd_nn.nn import MLP
 from autograd_nn.optim import SGD
 from autograd_nn.train import fit
-from viz.plots import plot_decision_boundary, plot_loss_curve
+from viz.plots import gradient_descent_path, plot_decision_boundary, plot_gradient_descent, plot_loss_curve
+
+# %% [markdown]
+# ## Gradient descent and the learning rate $\mu$
+#
+# The error is a function of the weights. Its gradient points uphill, so each step moves every weight a
+# little way downhill, $w \leftarrow w - \mu\,\frac{dE}{dw}$, and the learning rate $\mu$ says how far.
+# On the simplest error, $E(w) = w^2$ with $\frac{dE}{dw} = 2w$, a step multiplies the weight by
+# $1 - 2\mu$. Four learning rates, 12 steps each from $w = 2$:
+
+# %% alt="Parabola E(w) = w², 12 steps from w = 2: μ 0.05 creeps, 0.4 reaches 0, 0.9 zigzags in, 1.05 out"
+def E_of(w):
+    return w ** 2
+
+rates = {"too small": 0.05, "good": 0.4, "large": 0.9, "too large": 1.05}
+plot_gradient_descent(E_of, start=2.0, rates=tuple(rates.values()), steps=12)
+plt.show()
+
+def descend(mu, steps=12):
+    points, errors = gradient_descent_path(E_of, [2.0], mu, steps)
+    return points[:, 0], errors
+
+paths = {name: descend(mu) for name, mu in rates.items()}
+for name, (w, errors) in paths.items():
+    print(f"{name:>9}  μ = {rates[name]:<4}  w after 12 steps: {w[-1]:9.3g}   error: {errors[-1]:.3g}")
+    assert all(math.isclose(b, (1 - 2 * rates[name]) * a) for a, b in zip(w, w[1:]))   # w <- (1 - 2μ) w
+
+def flips_sign(w):
+    return all((a > 0) != (b > 0) for a, b in zip(w, w[1:]))
+
+def rises(errors):
+    return all(b > a for a, b in zip(errors, errors[1:]))
+
+(small, small_errors), (good, _), (large, _), (too_large, too_large_errors) = paths.values()
+assert all(small > 0) and rises(small_errors[::-1])                  # one side, always downhill ...
+assert small[-1] > 0.5                                               # ... and still far
+assert abs(good[-1]) < 1e-6                                          # at the minimum
+assert flips_sign(large) and abs(large[-1]) < abs(large[0])          # side to side, closing in
+assert flips_sign(too_large) and rises(too_large_errors)             # side to side, ever higher
+assert all(abs(descend(mu)[0][-1]) > 2 for mu in (1.01, 2, 5))      # any μ above 1 diverges
+
+# %% [markdown]
+# * **Too small** ($\mu = 0.05$): every step goes downhill, but each covers only a tenth of the way, and
+#   after 12 steps the weight is still above $0.5$.
+# * **Good** ($\mu = 0.4$): each step removes four fifths of the distance; after 12 steps the weight is
+#   within $10^{-6}$ of the minimum.
+# * **Large** ($\mu = 0.9$): each step overshoots the minimum and lands on the other side, a little closer.
+#   It still converges, by zigzagging.
+# * **Too large** ($\mu = 1.05$, anything above $1$ here): each step overshoots so far that it lands higher
+#   up on the other side; the weight flips sign and grows at every step, and the error grows with it.
+#
+# What counts as too large depends on the shape of the error: the XOR network below trains well with the
+# lecture's $\mu = 10$.
+#
+# ## A network for XOR
 
 # %%
 X, y = XOR.arrays()
@@ -79,7 +134,7 @@ assert abs(history[-1] - 1 / 3) < 0.01
 # `autograd_nn.train.fit` is the same loop with a progress bar; it returns the error of every epoch
 # (one epoch = one step over all four examples here). 920 more steps:
 
-# %%
+# %% alt="XOR points on shaded scores: before training all on the 1 side; after, the 1s form a diagonal band"
 history += fit(model, inputs, targets, losses.l2, optimizer, epochs=920)
 after = [model(x)[0].data for x in inputs]
 print("outputs after 1000 steps:", [round(o, 3) for o in after], " error:", round(history[-1], 5))
@@ -104,7 +159,7 @@ for neuron in model.layers[0].neurons:                 # each hidden unit weighs
 # lecture's network in notebook 3, and for the same reason: each trained hidden unit weighs $x_1$ and
 # $x_2$ almost equally, so each draws a line close to $x_1 + x_2 = $ constant.
 
-# %%
+# %% alt="Error per step, log scale: near 0.5 then 1/3, spikes near step 110, a steep drop, slow fall to 3e-4"
 ax = plot_loss_curve(history, logy=True, xlabel="step", ylabel="error $E$ (log scale)",
                      title="error during training, $\\mu = 10$")
 rises = sum(b > a for a, b in zip(history, history[1:]))
@@ -194,13 +249,18 @@ assert size_2000 > size_1000 + 1                           # ... while the weigh
 # to the solutions that tell $(1, 0)$ from $(1, 1)$.
 #
 # The usual remedies are to restart from other random weights, or to give the network more hidden units
-# than the bare minimum. Ten starts of each:
+# than the bare minimum. Ten starts of each, each given the same 1000 steps at most: a start counts as
+# learning XOR once it answers all four inputs right (we look every 50 steps and stop there).
 
 # %%
 def learns_xor(hidden_units, seed):
     net = MLP(2, [hidden_units, 1], activation="sigmoid", seed=seed)
-    fit(net, inputs, targets, losses.l2, SGD(net.parameters(), lr=10.0), epochs=1000, progress=False)
-    return all((net(x)[0].data >= 0.5) == (t == 1.0) for x, t in zip(inputs, targets))
+    optimizer = SGD(net.parameters(), lr=10.0)
+    for _ in range(20):                                    # 20 x 50 = 1000 steps at most
+        fit(net, inputs, targets, losses.l2, optimizer, epochs=50, progress=False)
+        if all((net(x)[0].data >= 0.5) == (t == 1.0) for x, t in zip(inputs, targets)):
+            return True
+    return False
 
 successes = {n: sum(learns_xor(n, seed) for seed in range(10)) for n in (2, 4)}
 print("starts (of 10) that learn XOR, by number of hidden units:", successes)
@@ -209,11 +269,26 @@ assert successes[2] < 10 and successes[4] == 10
 # %% [markdown]
 # ## The trained network
 #
-# The network diagram shows the learned weights; the computation graph of the error on one example
-# shows every value, gradient and local derivative after training.
+# The network diagram shows the learned weights:
 
-# %%
+# %% alt="The trained 2-2-1 network: x1 and x2 feed two hidden units, both feed y; each arrow has its weight"
 display(viz.draw_network(model))
-E = losses.l2(model(inputs[1]), [targets[1]])
+
+# %% [markdown]
+# The computation graph of the error on one example, $(1, 0)$, shows every value, gradient and local
+# derivative after training. **Gradients accumulate**: `fit` leaves the last training step's gradients on
+# the weights and `backward()` adds to whatever is there, so we clear them with `model.zero_grad()` first.
+# Without it the graph would show the left-overs added to this example's gradients: the weights from $x_2$,
+# for one, would not show the exact 0 that this example, with $x_2 = 0$, gives them.
+
+# %% alt="Graph of the error on (1, 0): each unit's weights, sum and sigmoid with data and grad; x2's grads 0"
+x, t = inputs[1], targets[1]
+from_x2 = [neuron.w[1] for neuron in model.layers[0].neurons]     # the weights from x2
+left_over = [w.grad for w in from_x2]
+model.zero_grad()
+E = losses.l2(model(x), [t])
 E.backward()
+print("gradients of the weights from x2, left over:", [f"{g:.1e}" for g in left_over],
+      " after zero_grad and backward:", [w.grad for w in from_x2])
+assert x[1] == 0 and all(left_over) and all(w.grad == 0 for w in from_x2)
 display(viz.draw_graph(E, model=model))

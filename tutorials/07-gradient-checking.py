@@ -43,7 +43,7 @@ from autograd_nn.lecture import worked_example
 # $f(x) = x \cdot \text{sigmoid}(x)$ at $x = 0.5$ (the plot reads from large $\varepsilon$ on the left
 # to tiny on the right).
 
-# %%
+# %% alt="Log-log error against ε, 0.1 down to 1e-12: central differences best near 1e-5, forward near 1e-8"
 def f(x):
     return x * x.sigmoid() if isinstance(x, Value) else x / (1 + math.exp(-x))
 
