@@ -384,9 +384,12 @@ def delta_rule(model, inputs: Sequence[float], targets, learning_rate: float) ->
 def delta_table(model: MLP, inputs, targets, learning_rate: float, names=None) -> str:
     """The slide-style table of deltas and weight updates, with δ read from autograd as −dE/ds.
 
-    Runs the model on ``inputs``, the error E = ½ Σ (t − y)², and backward; lists the output
-    layer first, as the slides do (“first adjust the last set of weights”).  The parameters'
-    gradients are restored afterwards, so the table has no side effect on the model.
+    Runs the model on ``inputs``, the error E = Σ_j ½ (t_j − y_j)² over every output unit j, and
+    backward; lists the output layer first, as the slides do (“first adjust the last set of
+    weights”).  With several output units each has its own δ_j = (t_j − y_j) y'_j and a hidden
+    unit's δ collects all of theirs (the slide “Multiple Output Nodes”).  ``targets`` is one
+    number per output unit (a single number for a single output).  The parameters' gradients
+    are restored afterwards, so the table has no side effect on the model.
 
     ``names`` (e.g. :data:`XOR_NAMES`) gives the units' and weights' names by structural name;
     a unit without one is written by its position, ``L<layer>.N<neuron>``, and its weights
@@ -407,24 +410,35 @@ def delta_table(model: MLP, inputs, targets, learning_rate: float, names=None) -
         E      -0.030810        w_EA     1.000000    -0.308104
                                 w_EB     0.000000    0.000000
                                 w_EC     1.000000    -0.308104
+        >>> delta_table(xor_network(), [1.0, 0.0], [1.0, 0.0], 10.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: delta_table: the model has 1 output unit but 2 targets were given
     """
     if not isinstance(model, MLP):
         raise TypeError(f"delta_table takes an MLP, got {type(model).__name__}")
+    inputs = [inputs] if isinstance(inputs, (int, float, Value)) else list(inputs)
+    targets = [targets] if isinstance(targets, (int, float, Value)) else list(targets)
+    # Checked here, before anything runs, so the message names delta_table's own arguments.
+    if len(inputs) != model.nin:
+        raise ValueError(f"delta_table: the model has {_count(model.nin, 'input')} "
+                         f"but {_count(len(inputs), 'input')} {_were(len(inputs))} given")
+    outputs = len(model.layers[-1].neurons)
+    if len(targets) != outputs:
+        raise ValueError(f"delta_table: the model has {_count(outputs, 'output unit')} "
+                         f"but {_count(len(targets), 'target')} {_were(len(targets))} given")
     names = {} if names is None else names
     params = model.parameters()
     saved = [p.grad for p in params]
     for p in params:
         p.grad = 0.0
     try:
-        values = [list(inputs)]
+        values = [inputs]
         for layer in model.layers:
             values.append(layer(values[-1]))
         error = losses.l2(values[-1], targets)
         error.backward()
-        lines = [
-            f"delta rule: learning rate mu = {learning_rate:g}, E = 1/2 sum (t - y)^2 = {error.data:.6f}",
-            f"{'unit':<6} {'delta = -dE/ds':<16} {'weight':<8} {'h (input)':<11} update = mu * delta * h",
-        ]
+        rows = []  # (unit, delta, weight, h, update); unit and delta only on a unit's first row
         for i in range(len(model.layers) - 1, -1, -1):
             h = [x.data if isinstance(x, Value) else float(x) for x in values[i]] + [1.0]
             for j, neuron in enumerate(model.layers[i].neurons):
@@ -434,12 +448,31 @@ def delta_table(model: MLP, inputs, targets, learning_rate: float, names=None) -
                 weights = [names.get(f"{path}.w.{k}", f"L{i}.N{j}.w{k}") for k in range(neuron.nin)]
                 weights.append(names.get(f"{path}.b", f"L{i}.N{j}.b"))
                 for k, (p, weight) in enumerate(zip((*neuron.w, neuron.b), weights)):
-                    head = f"{unit:<6} {delta:<16.6f}" if k == 0 else " " * 23
-                    lines.append(f"{head} {weight:<8} {h[k]:<11.6f} {-learning_rate * p.grad + 0.0:.6f}")
+                    first = k == 0
+                    rows.append((unit if first else "", f"{delta:.6f}" if first else "", weight,
+                                 f"{h[k]:.6f}", f"{-learning_rate * p.grad + 0.0:.6f}"))
+        # Columns as wide as their longest entry (long names stay aligned), at least the slides'.
+        wu = max(6, *(len(r[0]) for r in rows))
+        ww = max(8, *(len(r[2]) for r in rows))
+        lines = [
+            f"delta rule: learning rate mu = {learning_rate:g}, E = 1/2 sum (t - y)^2 = {error.data:.6f}",
+            f"{'unit':<{wu}} {'delta = -dE/ds':<16} {'weight':<{ww}} {'h (input)':<11} "
+            "update = mu * delta * h",
+        ]
+        lines += [f"{u:<{wu}} {d:<16} {w:<{ww}} {x:<11} {up}".rstrip() for u, d, w, x, up in rows]
         return "\n".join(lines)
     finally:
         for p, g in zip(params, saved):
             p.grad = g
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 output unit``, ``2 output units``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
 
 
 # -- the slides' rounded figures ------------------------------------------------------------------

@@ -228,6 +228,47 @@ def test_delta_table_any_network():
     assert "L1.N1.b" in table and "L0.N2.w1" in table  # no names: units by their position
 
 
+def test_delta_table_several_output_units():
+    """The slide "Multiple Output Nodes": E = Σ_j ½ (t_j − y_j)², Δw_{j←k} = μ (t_j − y_j) y'_j h_k;
+    every Δw of the table is −μ dE/dw from the engine."""
+    from autograd_nn import losses
+
+    model = MLP(2, [2, 2], activation="sigmoid", seed=3)
+    names = lecture.slide_names([["D", "E"], ["G", "H"]], ["A", "B"], ["C", "F"])
+    x, t, mu = [1.0, 0.5], [1.0, 0.0], 2.0
+    lines = lecture.delta_table(model, x, t, mu, names).splitlines()
+    assert [line.split()[0] for line in lines[2:] if not line.startswith(" ")] == ["G", "H", "D", "E"]
+    rows = {line.split()[-3]: line.split() for line in lines[2:]}
+    assert all(p.grad == 0.0 for p in model.parameters())  # the table leaves no gradients behind
+
+    y = model(x)
+    error = losses.l2(y, t)
+    error.backward()
+    assert float(lines[0].split()[-1]) == pytest.approx(error.data, abs=1e-6)
+    assert error.data == pytest.approx(sum(0.5 * (tj - yj.data) ** 2 for tj, yj in zip(t, y)))
+    engine = {names[path]: p for path, p in model.named_parameters()}
+    assert sorted(rows) == sorted(engine) and len(rows) == 12
+    for name, p in engine.items():
+        assert float(rows[name][-1]) == pytest.approx(-mu * p.grad, abs=1e-6), name
+    # Each output unit j has its own δ_j = (t_j − y_j) y'_j, and the rule of the slide holds.
+    h = [v.data for v in model.layers[0](x)] + [1.0]
+    for j, unit in enumerate("GH"):
+        yj = y[j].data
+        delta = (t[j] - yj) * yj * (1 - yj)
+        assert float(rows[f"w_{unit}D"][1]) == pytest.approx(delta, abs=1e-6)
+        for k, source in enumerate("DEF"):
+            assert -mu * engine[f"w_{unit}{source}"].grad == pytest.approx(mu * delta * h[k], abs=1e-12)
+
+    grads = [p.grad for p in model.parameters()]
+    with pytest.raises(ValueError, match="the model has 2 output units but 1 target was given"):
+        lecture.delta_table(model, x, [1.0], mu)
+    with pytest.raises(ValueError, match="the model has 2 output units but 3 targets were given"):
+        lecture.delta_table(model, x, [1.0, 0.0, 1.0], mu)
+    with pytest.raises(ValueError, match="the model has 2 inputs but 3 inputs were given"):
+        lecture.delta_table(model, [1.0, 0.5, 0.0], t, mu)
+    assert [p.grad for p in model.parameters()] == grads  # a refused call changes nothing
+
+
 def test_train_xor_converges():
     model, history = lecture.train_xor()
     outs = [model(list(x))[0].data for x in data.XOR.inputs]
