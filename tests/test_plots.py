@@ -357,6 +357,39 @@ def test_tlu_plane_for_the_lectures_three_input_function():
         tuple(float(v) for v in p) for p in corners if f(*p))
 
 
+def _region_vertices(ax):
+    """The 3-D vertices of the shaded faces of plot_tlu_plane's firing side, one array per face."""
+    (region,) = _by_gid(ax, "tlu_region")
+    faces, invalid = region._faces, region._invalid_vertices  # faces are padded to one length
+    if np.ndim(invalid) == 0:
+        invalid = np.full(faces.shape[:2], bool(invalid))
+    return [face[~bad] for face, bad in zip(faces, invalid)]
+
+
+@pytest.mark.parametrize("weights, theta", [([2, -2, 2], 1), ([1, 1, 1], 2.5), ([0, 0, 1], 0.5)])
+def test_tlu_plane_labels_the_corners_and_shades_the_side_where_the_unit_fires(weights, theta):
+    ax = plot_tlu_plane(weights, theta)
+    w = np.array(weights, dtype=float)
+    corners = [(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)]
+    labels = {t.get_text(): t.get_position_3d() for t in ax.texts if t.get_gid() == "corner_label"}
+    assert sorted(labels) == sorted(f"({a},{b},{c})" for a, b, c in corners)
+    for (a, b, c), at in zip(corners, (labels[f"({a},{b},{c})"] for a, b, c in corners)):
+        assert np.linalg.norm(np.subtract(at, (a, b, c))) < 0.2      # beside its own corner
+    faces = _region_vertices(ax)
+    assert faces and all(len(f) >= 3 for f in faces)
+    points = np.concatenate(faces)
+    assert np.all(points @ w >= theta - 1e-9)                        # only the firing side is shaded
+    assert np.all((points >= -1e-12) & (points <= 1 + 1e-12))       # and only inside the cube
+    shaded = {tuple(p) for p in points.round(9) if set(p) <= {0.0, 1.0}}
+    assert shaded == {p for p in corners if np.dot(w, p) >= theta}   # every firing corner, no other
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["unit fires", "y = 1", "y = 0"]
+
+
+def test_tlu_plane_shades_nothing_when_the_unit_never_fires_and_the_cube_when_it_always_does():
+    assert _region_vertices(plot_tlu_plane([1, 1, 1], 4)) == []
+    assert len(_region_vertices(plot_tlu_plane([1, 1, 1], -1))) == 6
+
+
 def test_tlu_bad_input():
     with pytest.raises(ValueError, match="needs 2 weights, got 3"):
         plot_tlu_line([1, 2, 3], 1)

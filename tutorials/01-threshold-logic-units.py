@@ -24,18 +24,34 @@
 # %%
 from extras import require
 
-require("matplotlib")
+require("matplotlib", "graphviz")
 
 # %%
 import itertools
+import xml.etree.ElementTree as ET
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
+import viz
 from autograd_nn import lecture
 from autograd_nn.data import AND, IMPLIES, THREE_INPUT
 from autograd_nn.nn import TLU
 from viz.plots import plot_tlu_line, plot_tlu_plane
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn(diagram):
+    """The diagram as Graphviz draws it: the SVG's elements by id, so the asserts read what is shown."""
+    root = ET.fromstring(diagram.pipe(format="svg"))
+    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
+
+
+def text(element):
+    """The text an SVG element shows (its lines joined by spaces); an arrow's title is "tail->head"."""
+    return " ".join(t.text for t in element.findall(f"{SVG}text"))
 
 # %% [markdown]
 # ## The conjunction $x_1 \wedge x_2$
@@ -59,6 +75,21 @@ assert outputs == list(AND.targets)                # the truth table of x1 AND x
 assert outputs == [lecture.conjunction_tlu()([x1, x2]).data for x1, x2 in rows]   # the library's copy
 
 # %% [markdown]
+# The lecture draws the unit as a little network: each input $x_i$ sends an arrow labelled with its weight
+# $w_i$ into a node $\Sigma$ that adds them up, and the sum goes through a step that fires at the
+# threshold. `viz.draw_tlu` draws exactly that, with the unit's inequality as the caption: the arrow from
+# $x_1$ carries $3$, the one from $x_2$ carries $2$, and the step is $\ge \theta$ with $\theta = 4$.
+
+# %% alt="TLU drawn: x1 and x2 with weights 3 and 2 into Σ, then a step '≥ θ' with θ = 4, output y"
+picture = viz.draw_tlu(lecture.conjunction_tlu())
+shown = drawn(picture)
+assert text(shown["w1_label"]) == "3" and shown["w1"].findtext(f"{SVG}title") == "x1->sum"
+assert text(shown["w2_label"]) == "2" and shown["w2"].findtext(f"{SVG}title") == "x2->sum"
+assert text(shown["threshold"]) == "≥ θ θ = 4"
+assert text(shown["graph0"]) == "y = 1 if 3 x1 + 2 x2 ≥ 4, else 0"        # the caption
+display(picture)
+
+# %% [markdown]
 # ## The implication $x_2 \rightarrow x_1$
 #
 # "If $x_2$ then $x_1$" is false only when $x_2 = 1$ and $x_1 = 0$. Weights $2$ and $-2$ with threshold
@@ -78,6 +109,21 @@ assert outputs == list(IMPLIES.targets)
 assert outputs == [lecture.implication_tlu()([x1, x2]).data for x1, x2 in rows]
 
 # %% [markdown]
+# Drawn, the implication's inhibiting weight $-2$ on the arrow from $x_2$ is written in red, and the step
+# fires at $\theta = -1$: with both inputs 0 the sum is $0 \ge -1$, so the unit fires.
+
+# %% alt="TLU drawn: x1 and x2 with weights 2 and -2 (red) into Σ, then a step '≥ θ' with θ = -1"
+picture = viz.draw_tlu(lecture.implication_tlu())
+shown = drawn(picture)
+(w1_text,) = shown["w1_label"].findall(f"{SVG}text")
+(w2_text,) = shown["w2_label"].findall(f"{SVG}text")
+assert (w1_text.text, w2_text.text) == ("2", "-2")
+assert (w1_text.get("fill"), w2_text.get("fill")) == ("#1f4e79", "#b85450")   # dark blue; inhibiting: red
+assert text(shown["threshold"]) == "≥ θ θ = -1"
+assert text(shown["graph0"]) == "y = 1 if 2 x1 - 2 x2 ≥ -1, else 0"
+display(picture)
+
+# %% [markdown]
 # ## The geometric view
 #
 # The inputs where the unit is exactly undecided, $w_1 x_1 + w_2 x_2 = \theta$, form a straight line.
@@ -88,7 +134,7 @@ assert outputs == [lecture.implication_tlu()([x1, x2]).data for x1, x2 in rows]
 # (output 1) or open (output 0). For the conjunction the line $3x_1 + 2x_2 = 4$ crosses the axes at
 # $x_1 = 4/3$ and $x_2 = 2$, and only the corner $(1, 1)$ lies beyond it.
 
-# %%
+# %% alt="Unit squares, firing side shaded: 3x1+2x2=4 leaves only (1,1) filled, 2x1-2x2=-1 only (0,1) open"
 fig, axes = plt.subplots(1, 2, figsize=(9, 4))
 plot_tlu_line(conjunction, ax=axes[0])
 plot_tlu_line(implication, ax=axes[1])
@@ -117,9 +163,16 @@ for unit in (conjunction, implication):
 # $$(x_1 \wedge \bar{x}_2) \vee (x_1 \wedge x_3) \vee (\bar{x}_2 \wedge x_3),$$
 #
 # which a single TLU computes with weights $(2, -2, 2)$ and threshold $\theta = 1$.
+#
+# `viz.plots.plot_tlu_plane` draws the lecture's cube: each corner labelled with its input
+# $(x_1,x_2,x_3)$, the plane $2x_1 - 2x_2 + 2x_3 = 1$ in grey, the part of the cube on the side where
+# the unit fires shaded, and the corners filled where the output is 1. The filled corners are exactly
+# the rows of the truth table below with $y = 1$: $(1,0,0)$, $(0,0,1)$, $(1,0,1)$ and $(1,1,1)$.
 
-# %%
+# %% alt="Cube, corners labelled, cut by a grey plane; filled (1,0,0) (0,0,1) (1,0,1) (1,1,1) on the red side"
 three = TLU([2, -2, 2], threshold=1)
+assert [v.data for v in three.w] == [v.data for v in lecture.three_input_tlu().w]   # the library's copy
+assert three.threshold.data == lecture.three_input_tlu().threshold.data
 
 print(" x1 x2 x3 | 2x1 - 2x2 + 2x3 | y | formula")
 for x, target in THREE_INPUT:
@@ -135,6 +188,20 @@ for x1, x2, x3 in itertools.product((0, 1), repeat=3):
 
 ax = plot_tlu_plane(three)
 ax.view_init(elev=20, azim=-60)
+
+# Every corner is labelled with its coordinates, beside the corner itself.
+corners = list(itertools.product((0, 1), repeat=3))
+labels = {t.get_text(): t.get_position_3d() for t in ax.texts if t.get_gid() == "corner_label"}
+assert sorted(labels) == sorted(f"({a},{b},{c})" for a, b, c in corners)
+assert all(np.linalg.norm(np.subtract(labels[f"({a},{b},{c})"], (a, b, c))) < 0.2 for a, b, c in corners)
+# The filled corners (a 3-D scatter keeps its points in _offsets3d) are those with output 1, and so lie
+# on the shaded side of the plane; the legend names the shading.
+(filled,) = [art for art in ax.collections if art.get_gid() == "data" and art.get_label() == "y = 1"]
+firing = {tuple(float(v) for v in p) for p in zip(*filled._offsets3d)}
+assert firing == {x for x, target in THREE_INPUT if target == 1}
+assert firing == {(1, 0, 0), (0, 0, 1), (1, 0, 1), (1, 1, 1)}
+assert all(2 * x1 - 2 * x2 + 2 * x3 >= 1 for x1, x2, x3 in firing)
+assert [t.get_text() for t in ax.get_legend().get_texts()] == ["unit fires", "y = 1", "y = 0"]
 
 # %% [markdown]
 # ## What a single TLU can and cannot do

@@ -15,20 +15,41 @@
 # %%
 from extras import require
 
-require("matplotlib")
+require("matplotlib", "graphviz")
 
 # %%
 import itertools
+import xml.etree.ElementTree as ET
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
+import viz
 from autograd_nn.data import AND, BICONDITIONAL
 from autograd_nn.lecture import biconditional_network
 from autograd_nn.nn import TLU, TLUNetwork
 from viz.plots import plot_tlu_line
 
 rows = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn(diagram):
+    """The diagram as Graphviz draws it: the SVG's elements by id, so the asserts read what is shown."""
+    root = ET.fromstring(diagram.pipe(format="svg"))
+    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
+
+
+def text(element):
+    """The text an SVG element shows (its lines joined by spaces); an arrow's title is "tail->head"."""
+    return " ".join(t.text for t in element.findall(f"{SVG}text"))
+
+
+def weight_labels(shown):
+    """Each labelled arrow of a drawn network, "tail->head", with the weight written on it."""
+    return {el.findtext(f"{SVG}title"): text(shown[f"{key}_label"])
+            for key, el in shown.items() if el.get("class") == "edge" and f"{key}_label" in shown}
 
 # %% [markdown]
 # ## Why one TLU cannot do it
@@ -91,6 +112,27 @@ assert [network(list(x))[0].data for x in rows] == list(BICONDITIONAL.targets)
 assert [biconditional_network()(list(x))[0].data for x in rows] == list(BICONDITIONAL.targets)
 
 # %% [markdown]
+# The lecture draws this network with the inputs on the left, the two hidden TLUs in a column and the
+# output TLU on the right; each unit shows its threshold $\theta$ and each arrow its weight.
+# `viz.draw_network` draws the library's copy, `biconditional_network()`, that way (the slides call the
+# hidden units $y_1, y_2$; here they are named $h_1, h_2$, as above). A TLU has a threshold instead of a
+# bias, so there are no bias units. Read along the arrows: $h_1$ gets $-2$ from $x_1$ and $2$ from $x_2$,
+# $h_2$ the opposite, and $y$ gets $2$ from each hidden unit and fires at $\theta = 3$.
+
+# %% alt="x1, x2 feed TLUs h1 (weights -2, 2; θ = -1) and h2 (2, -2; θ = -1); both feed y (2, 2; θ = 3)"
+picture = viz.draw_network(biconditional_network(),
+                           names={"layers.0.0": "h1", "layers.0.1": "h2", "layers.1.0": "y"})
+shown = drawn(picture)
+assert weight_labels(shown) == {"x1->h1": "-2", "x2->h1": "2", "x1->h2": "2", "x2->h2": "-2",
+                                "h1->y": "2", "h2->y": "2"}
+assert [text(shown[unit]) for unit in ("h1", "h2", "y")] == ["h1 θ = -1", "h2 θ = -1", "y θ = 3"]
+assert not [key for key in shown if key.startswith("bias")]           # thresholds, no bias units
+# The drawn weights are those of the network computed above.
+assert [[(u.w[0].data, u.w[1].data, u.threshold.data) for u in layer] for layer in network.layers] == [
+    [(-2, 2, -1), (2, -2, -1)], [(2, 2, 3)]]
+display(picture)
+
+# %% [markdown]
 # ## What the hidden layer did
 #
 # Each hidden unit draws one line through the input square. Together they map the four inputs to new
@@ -103,7 +145,7 @@ assert [biconditional_network()(list(x))[0].data for x in rows] == list(BICONDIT
 # one of them an unequal pair, so neither alone computes the biconditional; in the third panel the two
 # equal inputs sit on top of each other at $(1, 1)$, the only point on the output unit's firing side.
 
-# %%
+# %% alt="Three panels: h1 fires on all but (1,0), h2 on all but (0,1); in (h1,h2) space y fires at (1,1)"
 X = np.array(rows)
 labels = np.array(BICONDITIONAL.targets)
 H = np.array(hidden)

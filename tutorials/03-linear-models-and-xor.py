@@ -21,18 +21,40 @@
 # %%
 from extras import require
 
-require("matplotlib")
+require("matplotlib", "graphviz")
 
 # %%
-import numpy as np
+import xml.etree.ElementTree as ET
 
+import numpy as np
+from IPython.display import display
+
+import viz
 from autograd_nn.data import XOR
 from autograd_nn.lecture import xor_network
-from autograd_nn.nn import MLP
+from autograd_nn.nn import MLP, Neuron
 from viz.plots import plot_decision_boundary
 
 X, y = XOR.arrays()
 print(X, y)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn(diagram):
+    """The diagram as Graphviz draws it: the SVG's elements by id, so the asserts read what is shown."""
+    root = ET.fromstring(diagram.pipe(format="svg"))
+    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
+
+
+def text(element):
+    """The text an SVG element shows (its lines joined by spaces); an arrow's title is "tail->head"."""
+    return " ".join(t.text for t in element.findall(f"{SVG}text"))
+
+
+def weight_labels(shown):
+    """Each labelled arrow of a drawn network, "tail->head", with the weight written on it."""
+    return {el.findtext(f"{SVG}title"): text(shown[f"{key}_label"])
+            for key, el in shown.items() if el.get("class") == "edge" and f"{key}_label" in shown}
 
 # %% [markdown]
 # ## Trying a linear score
@@ -51,15 +73,36 @@ print(f"best accuracy of 20,000 linear scores: {accuracy.max():.2f}; weights {la
 assert accuracy.max() == 0.75                          # never all four
 
 # %% [markdown]
+# The lecture draws such a model as a "network": one input node per feature, here $h_1 = x_1$ and
+# $h_2 = x_2$, plus a constant feature $1$ for the bias, each sending an arrow with its weight $\lambda_j$
+# to one output node that adds them up. The engine's `Neuron` with `activation="linear"` is exactly that
+# score; `viz.draw_network` draws it with the best weights found above written on the arrows.
+
+# %% alt="Linear model: inputs h1 = x1, h2 = x2 and a constant 1 send arrows λ1, λ2, λ0 to one node 'score'"
+lambda_1, lambda_2, lambda_0 = lambdas[best]
+score = Neuron(2, activation="linear", weights=[lambda_1, lambda_2], bias=lambda_0)
+for x in X:                                             # the neuron is the score we searched with
+    assert abs(score(list(x)).data - (x @ lambdas[best, :2] + lambdas[best, 2])) < 1e-12
+picture = viz.draw_network(score, names={"": "score", "w.0": "λ1", "w.1": "λ2", "b": "λ0"},
+                           input_names=["h1", "h2"], weights="both")
+shown = drawn(picture)
+assert weight_labels(shown) == {"x1->score": f"λ1 = {lambda_1:.2f}", "x2->score": f"λ2 = {lambda_2:.2f}",
+                                "bias1->score": f"λ0 = {lambda_0:.2f}"}
+assert text(shown["x1"]) == "h1 x1" and text(shown["x2"]) == "h2 x2" and text(shown["bias1"]) == "1"
+assert text(shown["score"]) == "score linear"                   # a weighted sum, no activation
+display(picture)
+
+# %% [markdown]
 # Three out of four is the best possible: every line leaves at least one point on the wrong side (the
 # proof in notebook 2 for the biconditional works for XOR too: XOR is its negation, the same two
 # diagonals with the labels swapped). The plot shows the best of our random lines and the point it gets
-# wrong.
+# wrong: here $(1, 1)$, which lands on the side of the two points labelled 1.
 
-# %%
+# %% alt="XOR's four points and the best random line: (1,1) lies on the side of (1,0) and (0,1), wrongly"
 best_score = lambda P: P @ lambdas[best, :2] + lambdas[best, 2]   # noqa: E731
 ax = plot_decision_boundary(best_score, X, y, engine="numpy", threshold=0.0,
                             title="best linear score: one XOR point is always wrong")
+assert (best_score(X) >= 0).tolist() == [False, True, True, True] and y.tolist() == [0, 1, 1, 0]
 
 # %% [markdown]
 # ## Does a hidden layer help by itself?
@@ -84,13 +127,26 @@ for x in X:
 print("two linear layers = one linear layer with weights", W.round(3), "and bias", b.round(3))
 
 # %% [markdown]
+# Drawn, the deeper network has a column of two hidden nodes, each fed by $x_1$, $x_2$ and a bias unit,
+# and "each arrow is a weight": nine arrows, nine weights, every node a plain weighted sum ("linear").
+
+# %% alt="Linear 2-2-1 network: x1, x2, bias feed two linear hidden nodes; they and a bias feed one output"
+picture = viz.draw_network(linear_net)
+shown = drawn(picture)
+drawn_weights = weight_labels(shown)
+assert len(drawn_weights) == len(linear_net.parameters()) == 9                  # each arrow is a weight
+assert sorted(map(float, drawn_weights.values())) == sorted(round(p.data, 2) for p in linear_net.parameters())
+assert all(text(shown[node]).endswith("linear") for node in ("L0_N0", "L0_N1", "L1_N0"))
+display(picture)
+
+# %% [markdown]
 # ## Add a non-linearity
 #
 # What breaks the collapse is a non-linear function applied to each hidden node's sum. The lecture's
 # network (built by `autograd_nn.lecture.xor_network()`) has two sigmoid hidden nodes $D$ and $E$ and a
 # sigmoid output $G$. Its output is above $0.5$ exactly for the two inputs that differ: it computes XOR.
 
-# %%
+# %% alt="XOR's points under the sigmoid network: a band between two parallel lines holds (1,0) and (0,1)"
 net = xor_network()
 print(" x1  x2 | y_G")
 for x, t in zip(X, y):

@@ -658,21 +658,61 @@ def plot_tlu_line(weights, threshold=None, X=None, y=None, ax=None, *, limits=(-
     return ax
 
 
+def _clip_to_half_space(polygon: np.ndarray, w: np.ndarray, theta: float) -> np.ndarray:
+    """The part of a convex polygon (rows are its vertices, in order) where w·x ≥ θ (Sutherland-Hodgman).
+
+    Example:
+        >>> square = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], dtype=float)
+        >>> _clip_to_half_space(square, np.array([1.0, 0, 0]), 0.5).tolist()
+        [[0.5, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.5, 1.0, 0.0]]
+    """
+    out = []
+    side = polygon @ w - theta
+    for k in range(len(polygon)):
+        j = k - 1  # the previous vertex: the edge polygon[j] -> polygon[k]
+        if (side[j] >= 0) != (side[k] >= 0):
+            t = side[j] / (side[j] - side[k])
+            out.append(polygon[j] + t * (polygon[k] - polygon[j]))
+        if side[k] >= 0:
+            out.append(polygon[k])
+    return np.array(out).reshape(-1, polygon.shape[1])
+
+
+def _cube_faces() -> list[np.ndarray]:
+    """The unit cube's six faces, each as its four corners in order around it."""
+    faces = []
+    for d in range(3):
+        a, b = [i for i in range(3) if i != d]
+        for level in (0.0, 1.0):
+            face = np.zeros((4, 3))
+            face[:, d] = level
+            face[:, [a, b]] = [(0, 0), (1, 0), (1, 1), (0, 1)]
+            faces.append(face)
+    return faces
+
+
 def plot_tlu_plane(weights, threshold=None, X=None, y=None, ax=None):
     """The geometric view of a 3-input TLU: the plane w·x = θ cutting the unit cube (3-D Axes),
-    corners where the unit fires filled, the others open.
+    the part of the cube where the unit fires shaded, every corner labelled ``(x1,x2,x3)``,
+    and the inputs marked filled (label 1) or open (label 0) as on the slides.
 
-    ``weights`` may be three numbers (or Values) or a TLU object; ``ax`` must be a 3-D Axes
+    ``weights`` may be three numbers (or Values) or a TLU object; ``X`` defaults to the cube's
+    eight corners and ``y`` to the unit's output.  ``ax`` must be a 3-D Axes
     (``projection="3d"``) or None for a new one.
 
     Returns:
-        The 3-D Axes; the plane has gid ``"tlu_plane"``.
+        The 3-D Axes; the plane has gid ``"tlu_plane"``, the shaded faces of the firing side
+        ``"tlu_region"`` and the corner labels ``"corner_label"``.
 
     Example:
         >>> import matplotlib; matplotlib.use("Agg")
         >>> ax = plot_tlu_plane([2, -2, 2], 1)     # the lecture's 3-input function
         >>> ax.name
         '3d'
+        >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "corner_label")[:3]
+        ['(0,0,0)', '(0,0,1)', '(0,1,0)']
+        >>> [t.get_text() for t in ax.get_legend().get_texts()]
+        ['unit fires', 'y = 1', 'y = 0']
     """
     w, theta, X, y = _tlu_setup(weights, threshold, X, y, 3, "plot_tlu_plane")
     ax = _axes(ax, projection="3d")
@@ -686,7 +726,8 @@ def plot_tlu_plane(weights, threshold=None, X=None, y=None, ax=None):
     coords[a], coords[b] = u, v
     coords[k] = (theta - w[a] * u - w[b] * v) / w[k]
     coords[k] = np.where((coords[k] >= -0.1) & (coords[k] <= 1.1), coords[k], np.nan)
-    plane = ax.plot_surface(*coords, alpha=0.35, color=_CLASS_COLOURS[1], linewidth=0)
+    # Grey, as the 2-D picture's line is black: red is kept for the side where the unit fires.
+    plane = ax.plot_surface(*coords, alpha=0.35, color="dimgrey", linewidth=0)
     plane.set_gid("tlu_plane")
     # The cube's edges, so the corners read as a cube.
     for p in _corners(3):
@@ -695,15 +736,34 @@ def plot_tlu_plane(weights, threshold=None, X=None, y=None, ax=None):
                 q = p.copy()
                 q[d] = 1
                 ax.plot(*zip(p, q, strict=True), color="grey", linewidth=0.6)
+    # The firing side: the cube's faces cut down to where w·x ≥ θ; with the plane they close the
+    # solid in which the unit fires, as the shading does in plot_tlu_line.
+    from matplotlib.patches import Patch
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    pieces = [_clip_to_half_space(face, w, theta) for face in _cube_faces()]
+    region = Poly3DCollection([p for p in pieces if len(p) >= 3], facecolor=_CLASS_COLOURS[1], alpha=0.2,
+                              edgecolor="none")
+    region.set_gid("tlu_region")
+    ax.add_collection3d(region)
+    # Each corner named by its coordinates, above a top corner and below a bottom one: x3 is drawn
+    # upright from any usual viewpoint, so the name clears the marker.
+    for p in _corners(3):
+        at = p + [0.0, 0.0, 0.14 if p[2] else -0.14]
+        text = ax.text(*at, "({:.0f},{:.0f},{:.0f})".format(*p), fontsize=8, ha="center", va="center")
+        text.set_gid("corner_label")
     on = y >= 0.5
-    ax.scatter(*X[on].T, s=60, color="black", depthshade=False, label="y = 1").set_gid("data")
-    ax.scatter(*X[~on].T, s=60, facecolors="white", edgecolors="black", depthshade=False,
-               label="y = 0").set_gid("data")
+    pts1 = ax.scatter(*X[on].T, s=60, color="black", depthshade=False, label="y = 1")
+    pts0 = ax.scatter(*X[~on].T, s=60, facecolors="white", edgecolors="black", depthshade=False,
+                      label="y = 0")
+    pts1.set_gid("data")
+    pts0.set_gid("data")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_zlabel("$x_3$")
     ax.set_title(f"TLU: {tlu_inequality(w, theta)}")
-    ax.legend(loc="upper left", fontsize="small")
+    fires_patch = Patch(facecolor=_CLASS_COLOURS[1], alpha=0.2, edgecolor="none", label="unit fires")
+    ax.legend(handles=[fires_patch, pts1, pts0], loc="upper left", fontsize="small")
     return ax
 
 
