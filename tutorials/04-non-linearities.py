@@ -27,7 +27,7 @@ from extras import require
 
 require("matplotlib")
 
-# %%
+# %% alt="Sigmoid, tanh, relu, step (solid) and derivatives (dashed) over -5..5; the step's is 0 everywhere"
 import math
 
 import matplotlib.pyplot as plt
