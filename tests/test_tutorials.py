@@ -125,7 +125,7 @@ def test_a_pair_that_disagrees_is_reported(tmp_path, monkeypatch):
     assert sync.disagreements() == ["99-orphan.ipynb has no plain source 99-orphan.py"]
 
 
-@pytest.mark.parametrize("module", ["extras", "sync", "build", "pages"])
+@pytest.mark.parametrize("module", ["extras", "sync", "build", "pages", "svg_text"])
 def test_the_tutorial_tools_doctests(module, monkeypatch):
     """The doctests of the tutorials' own modules (pytest collects tests/, autograd_nn/ and viz/,
     not tutorials/, whose NN-name.py sources would run as notebooks on import)."""

@@ -28,30 +28,17 @@ require("matplotlib", "graphviz")
 
 # %%
 import itertools
-import xml.etree.ElementTree as ET
 
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
+from svg_text import SVG, drawn, text
 
 import viz
 from autograd_nn import lecture
 from autograd_nn.data import AND, IMPLIES, THREE_INPUT
 from autograd_nn.nn import TLU
 from viz.plots import plot_tlu_line, plot_tlu_plane
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def drawn(diagram):
-    """The diagram as Graphviz draws it: the SVG's elements by id, so the asserts read what is shown."""
-    root = ET.fromstring(diagram.pipe(format="svg"))
-    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
-
-
-def text(element):
-    """The text an SVG element shows (its lines joined by spaces); an arrow's title is "tail->head"."""
-    return " ".join(t.text for t in element.findall(f"{SVG}text"))
 
 # %% [markdown]
 # ## The conjunction $x_1 \wedge x_2$

@@ -19,11 +19,11 @@ require("matplotlib", "graphviz")
 
 # %%
 import itertools
-import xml.etree.ElementTree as ET
 
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
+from svg_text import drawn, text, weight_labels
 
 import viz
 from autograd_nn.data import AND, BICONDITIONAL
@@ -32,24 +32,6 @@ from autograd_nn.nn import TLU, TLUNetwork
 from viz.plots import plot_tlu_line
 
 rows = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def drawn(diagram):
-    """The diagram as Graphviz draws it: the SVG's elements by id, so the asserts read what is shown."""
-    root = ET.fromstring(diagram.pipe(format="svg"))
-    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
-
-
-def text(element):
-    """The text an SVG element shows (its lines joined by spaces); an arrow's title is "tail->head"."""
-    return " ".join(t.text for t in element.findall(f"{SVG}text"))
-
-
-def weight_labels(shown):
-    """Each labelled arrow of a drawn network, "tail->head", with the weight written on it."""
-    return {el.findtext(f"{SVG}title"): text(shown[f"{key}_label"])
-            for key, el in shown.items() if el.get("class") == "edge" and f"{key}_label" in shown}
 
 # %% [markdown]
 # ## Why one TLU cannot do it

@@ -24,10 +24,10 @@ from extras import require
 require("matplotlib", "graphviz")
 
 # %%
-import xml.etree.ElementTree as ET
 
 import numpy as np
 from IPython.display import display
+from svg_text import drawn, text, weight_labels
 
 import viz
 from autograd_nn.data import XOR
@@ -37,24 +37,6 @@ from viz.plots import plot_decision_boundary
 
 X, y = XOR.arrays()
 print(X, y)
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def drawn(diagram):
-    """The diagram as Graphviz draws it: the SVG's elements by id, so the asserts read what is shown."""
-    root = ET.fromstring(diagram.pipe(format="svg"))
-    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
-
-
-def text(element):
-    """The text an SVG element shows (its lines joined by spaces); an arrow's title is "tail->head"."""
-    return " ".join(t.text for t in element.findall(f"{SVG}text"))
-
-
-def weight_labels(shown):
-    """Each labelled arrow of a drawn network, "tail->head", with the weight written on it."""
-    return {el.findtext(f"{SVG}title"): text(shown[f"{key}_label"])
-            for key, el in shown.items() if el.get("class") == "edge" and f"{key}_label" in shown}
 
 # %% [markdown]
 # ## Trying a linear score
