@@ -189,17 +189,9 @@ class _PatchEmit(importlib.abc.MetaPathFinder):
 def install() -> None:
     """Check every diagram from now on: when ``viz._emit`` is imported, its ``to_digraph`` checks.
 
-    Importing nothing itself, so a kernel whose notebook never uses viz (or lacks graphviz) is
-    not changed.  With ``viz._emit`` already imported it is patched at once, and so is every
-    viz module that imported ``to_digraph`` from it.
+    Called from a kernel's startup file, before the notebook imports anything, so the check is in
+    place before any viz module binds ``to_digraph``.  It imports nothing itself, so a kernel whose
+    notebook never uses viz (or lacks graphviz) is not changed.
     """
-    if EMIT in sys.modules:
-        emit = sys.modules[EMIT]
-        original = getattr(emit.to_digraph, "__wrapped__", emit.to_digraph)
-        _patch(emit)
-        for mod in list(sys.modules.values()):
-            viz_module = getattr(mod, "__name__", "").startswith("viz.")
-            if viz_module and getattr(mod, "to_digraph", None) is original:
-                mod.to_digraph = emit.to_digraph
-    elif not any(isinstance(f, _PatchEmit) for f in sys.meta_path):
+    if not any(isinstance(f, _PatchEmit) for f in sys.meta_path):
         sys.meta_path.insert(0, _PatchEmit())
